@@ -1,0 +1,78 @@
+import { ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+
+import { templatePath } from './constant.js';
+import { connectorError, describeFailure, parsePostmarkError } from './errors.js';
+import type { PostmarkAnswer, PostmarkCall } from './postmark.js';
+import { describeTemplate, templateKey } from './template.js';
+import type { PostmarkConfig, TemplateConfig } from './types.js';
+
+type Call = (call: PostmarkCall) => Promise<PostmarkAnswer>;
+
+const isMissing = (answer: PostmarkAnswer) =>
+  !answer.ok &&
+  answer.kind === 'http' &&
+  (answer.status === 404 || parsePostmarkError(answer.body)?.ErrorCode === 1101);
+
+const describeEntry = (entry: TemplateConfig) =>
+  `${entry.usageType}${entry.locale ? ` (${entry.locale})` : ''}: ${describeTemplate(entry)}`;
+
+/**
+ * Looks up every configured template on Postmark, all at once, and fails with one error that
+ * lists each missing one. The Console's test is the operator's chance to find a wrong alias
+ * before a user does.
+ */
+export const checkTemplates = async (config: PostmarkConfig, call: Call) => {
+  const keys = [...new Set(config.templates.map((entry) => templateKey(entry)))];
+  const answers = new Map(
+    await Promise.all(
+      keys.map(
+        async (key) =>
+          [
+            key,
+            await call({
+              method: 'get',
+              path: `${templatePath}/${encodeURIComponent(key)}`,
+              token: config.serverToken,
+            }),
+          ] as const
+      )
+    )
+  );
+
+  const missing = config.templates.filter((entry) => {
+    const answer = answers.get(templateKey(entry));
+    return answer && isMissing(answer);
+  });
+
+  if (missing.length > 0) {
+    throw connectorError(
+      ConnectorErrorCodes.TemplateNotFound,
+      `Postmark has no template for ${missing.map((entry) => describeEntry(entry)).join('; ')}. Create ${missing.length > 1 ? 'them' : 'it'} in Postmark, or fix "templates". Nothing was sent.`,
+      {
+        missing: missing.map(({ usageType, locale, templateAlias, templateId }) => ({
+          usageType,
+          locale,
+          templateAlias,
+          templateId,
+        })),
+      }
+    );
+  }
+
+  const failed = [...answers.values()].find(
+    (answer): answer is Extract<PostmarkAnswer, { ok: false }> => !answer.ok
+  );
+
+  if (failed) {
+    const { code, description, details } = describeFailure(failed, {
+      from: config.fromEmail,
+      to: '',
+      usageType: TemplateType.Generic,
+    });
+    throw connectorError(
+      code,
+      `Could not check the templates on Postmark. ${description} Nothing was sent.`,
+      details
+    );
+  }
+};

@@ -1,0 +1,829 @@
+import nock from 'nock';
+
+import {
+  ConnectorError,
+  ConnectorErrorCodes,
+  type EmailTemplateDetails,
+  type SendMessageData,
+  TemplateType,
+} from '@logto/connector-kit';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import createConnector from './index.js';
+
+const token = 'a1b2c3d4-server-token-e5f6';
+const api = 'https://api.postmarkapp.com';
+
+const templates = [
+  { usageType: 'SignIn', templateAlias: 'logto-sign-in' },
+  { usageType: 'Register', templateAlias: 'logto-register' },
+  { usageType: 'ForgotPassword', templateAlias: 'logto-forgot-password' },
+  { usageType: 'Generic', templateAlias: 'logto-generic' },
+];
+
+const config = { serverToken: token, fromEmail: 'Acme <no-reply@acme.com>', templates };
+
+const okAnswer = {
+  To: 'user@example.com',
+  SubmittedAt: '2026-11-21T08:00:00.0000000Z',
+  MessageID: 'b7bc2f4a-e38e-4336-af7d-e6c392c2f817',
+  ErrorCode: 0,
+  Message: 'OK',
+};
+
+type Seen = { method: string; path: string; headers: Record<string, unknown>; body: unknown };
+
+type Reply = [number, unknown?, Record<string, string>?];
+
+/** Answers each `method` request to api.postmarkapp.com with the next reply, recording what it got. */
+const answer = (method: 'GET' | 'POST', replies: Reply[], seen: Seen[] = []) => {
+  const scope = nock(api);
+
+  for (const reply of replies) {
+    scope
+      .intercept(() => true, method)
+      .reply(function (path, body) {
+        seen.push({ method: this.req.method, path, headers: this.req.headers, body });
+        return reply;
+      });
+  }
+
+  return { seen, scope };
+};
+
+const postmark = (...replies: Reply[]) => answer('POST', replies);
+
+const connector = async (
+  getConfig: (id: string) => Promise<unknown> = async () => config,
+  getI18nEmailTemplate?: (
+    type: TemplateType,
+    locale?: string
+  ) => Promise<EmailTemplateDetails | undefined>
+) => createConnector({ getConfig, getI18nEmailTemplate });
+
+const send = async (
+  data: Partial<SendMessageData> = {},
+  inputConfig?: unknown,
+  getI18nEmailTemplate?: Parameters<typeof connector>[1]
+) => {
+  const { sendMessage } = await connector(async () => config, getI18nEmailTemplate);
+  return sendMessage(
+    { to: 'user@example.com', type: TemplateType.SignIn, payload: { code: '123456' }, ...data },
+    inputConfig
+  );
+};
+
+const failure = async (promise: Promise<unknown>) => {
+  const error = await promise.then(
+    () => {
+      throw new Error('the send succeeded');
+    },
+    (error: unknown) => error
+  );
+  expect(error).toBeInstanceOf(ConnectorError);
+  const { code, data } = error as ConnectorError;
+  return {
+    code,
+    description: (data as { errorDescription: string }).errorDescription,
+    error: error as ConnectorError,
+  };
+};
+
+beforeAll(() => {
+  nock.disableNetConnect();
+});
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+describe('createConnector', () => {
+  it('reads no configuration and makes no request', async () => {
+    const getConfig = vi.fn(async () => {
+      throw new ConnectorError(ConnectorErrorCodes.NotImplemented);
+    });
+    const { seen } = postmark([200, okAnswer]);
+
+    const built = await connector(getConfig);
+
+    expect(built.type).toBe('Email');
+    expect(built.metadata.id).toBe('postmark-mail');
+    expect(built.metadata.target).toBe('postmark-mail');
+    expect(getConfig).not.toHaveBeenCalled();
+    expect(seen).toHaveLength(0);
+  });
+});
+
+describe('sendMessage', () => {
+  it('sends the official connector configuration as Postmark expects it', async () => {
+    const { seen } = postmark([200, okAnswer]);
+    const payload = {
+      code: '123456',
+      locale: 'en',
+      uiLocales: 'en fr',
+      link: 'https://auth.acme.com/x',
+      application: { name: 'Acme', branding: { logoUrl: 'https://acme.com/logo.png' } },
+    };
+
+    const result = await send({ payload });
+
+    expect(result).toEqual(okAnswer);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      path: '/email/withTemplate',
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        'x-postmark-server-token': token,
+      },
+    });
+    expect(seen[0]?.body).toEqual({
+      From: 'Acme <no-reply@acme.com>',
+      To: 'user@example.com',
+      TemplateAlias: 'logto-sign-in',
+      TemplateModel: payload,
+      Tag: 'SignIn',
+    });
+  });
+
+  it('reads the saved configuration by the connector ID when no configuration is passed', async () => {
+    postmark([200, okAnswer]);
+    const getConfig = vi.fn(async () => config);
+    const { sendMessage } = await connector(getConfig);
+
+    await sendMessage({ to: 'user@example.com', type: TemplateType.Register, payload: {} });
+
+    expect(getConfig).toHaveBeenCalledWith('postmark-mail');
+  });
+
+  it('uses the configuration passed by the Console test instead of the saved one', async () => {
+    const lookups = answer(
+      'GET',
+      templates.map(() => [200, {}] as Reply)
+    );
+    const { seen } = postmark([200, okAnswer]);
+    const getConfig = vi.fn(async () => config);
+    const { sendMessage } = await connector(getConfig);
+    const form = { ...config, serverToken: 'unsaved-token', fromEmail: 'test@acme.com' };
+
+    await sendMessage(
+      { to: 'me@acme.com', type: TemplateType.Generic, payload: { code: '000000' } },
+      form
+    );
+
+    expect(getConfig).not.toHaveBeenCalled();
+    expect(lookups.seen.map(({ headers }) => headers['x-postmark-server-token'])).toEqual(
+      templates.map(() => 'unsaved-token')
+    );
+    expect(seen[0]?.headers['x-postmark-server-token']).toBe('unsaved-token');
+    expect(seen[0]?.body).toMatchObject({ From: 'test@acme.com', TemplateAlias: 'logto-generic' });
+  });
+
+  it('falls back to the Generic template for a type that has none', async () => {
+    const { seen } = postmark([200, okAnswer]);
+
+    await send({ type: TemplateType.MfaVerification });
+
+    expect(seen[0]?.body).toMatchObject({ TemplateAlias: 'logto-generic', Tag: 'MfaVerification' });
+  });
+
+  it('sends an organization invitation with its context objects as they came', async () => {
+    const { seen } = postmark([200, okAnswer]);
+    const payload = {
+      link: 'https://auth.acme.com/invitation?id=1',
+      locale: 'de',
+      organization: { id: 'org1', name: 'Acme GmbH', branding: {} },
+      inviter: { name: 'Ann', primaryEmail: 'ann@acme.com' },
+      application: { id: 'app1', name: 'Console' },
+      user: null,
+    };
+
+    await send({ type: TemplateType.OrganizationInvitation, payload });
+
+    expect(seen[0]?.body).toMatchObject({ TemplateAlias: 'logto-generic', TemplateModel: payload });
+  });
+
+  it('sends TemplateId for an entry that names the template by ID', async () => {
+    const { seen } = postmark([200, okAnswer]);
+    const byId = {
+      ...config,
+      templates: [...templates, { usageType: 'BindMfa', templateId: 3_141_592 }],
+    };
+    const { sendMessage } = await connector(async () => byId);
+
+    await sendMessage({ to: 'user@example.com', type: TemplateType.BindMfa, payload: {} });
+
+    expect(seen[0]?.body).toMatchObject({ TemplateId: 3_141_592 });
+    expect(seen[0]?.body).not.toHaveProperty('TemplateAlias');
+  });
+
+  it('applies every sending option, with the payload over fixed template values', async () => {
+    const { seen } = postmark([200, okAnswer]);
+    const withOptions = {
+      ...config,
+      messageStream: 'logto-auth',
+      replyTo: 'help@acme.com',
+      trackOpens: true,
+      trackLinks: 'HtmlAndText',
+      tag: 'auth',
+      templateModel: { product_name: 'Acme', code: 'fixed', support: { url: 'https://acme.com' } },
+    };
+    const { sendMessage } = await connector(async () => withOptions);
+
+    await sendMessage({
+      to: 'user@example.com',
+      type: TemplateType.SignIn,
+      payload: { code: '654321' },
+    });
+
+    expect(seen[0]?.body).toEqual({
+      From: 'Acme <no-reply@acme.com>',
+      To: 'user@example.com',
+      TemplateAlias: 'logto-sign-in',
+      TemplateModel: { product_name: 'Acme', code: '654321', support: { url: 'https://acme.com' } },
+      ReplyTo: 'help@acme.com',
+      Tag: 'auth',
+      MessageStream: 'logto-auth',
+      TrackOpens: true,
+      TrackLinks: 'HtmlAndText',
+    });
+  });
+
+  it('sends a payload key named __proto__ as data, polluting nothing', async () => {
+    const { seen } = postmark([200, okAnswer]);
+    const json = '{"code":"1","__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}';
+    const payload = JSON.parse(json) as Record<string, unknown>;
+
+    await send({ payload });
+
+    const { TemplateModel: model } = seen[0]?.body as { TemplateModel: Record<string, unknown> };
+    expect(JSON.stringify(model)).toBe(json);
+    expect(Object.hasOwn(model, '__proto__')).toBe(true);
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(Object.prototype).not.toHaveProperty('x');
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    [{ ...config, serverToken: '' }, 'serverToken: is empty'],
+    [{ ...config, fromEmail: 'acme.com' }, 'fromEmail: must be one address'],
+    [{ ...config, templates: templates.slice(1) }, 'add an entry without locale for SignIn'],
+  ])('rejects an invalid configuration before any request', async (input, expected) => {
+    const { seen } = postmark([200, okAnswer]);
+    const { sendMessage } = await connector(async () => input);
+
+    const { code, description } = await failure(
+      sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload: {} })
+    );
+
+    expect(code).toBe(ConnectorErrorCodes.InvalidConfig);
+    expect(description).toContain(expected);
+    expect(seen).toHaveLength(0);
+  });
+
+  it.each([
+    ['several recipients', { to: 'a@example.com, b@example.com' }],
+    ['a line break in the recipient', { to: 'a@example.com\r\nBcc: b@example.com' }],
+    ['no recipient', { to: '' }],
+    ['a recipient that is not a string', { to: 42 }],
+    ['a payload that is not an object', { payload: 'code' }],
+    ['no usage type', { type: '' }],
+    ['a usage type Logto does not send', { type: 'Test' }],
+  ])('rejects %s before any request', async (_, data) => {
+    const { seen } = postmark([200, okAnswer]);
+
+    const { code } = await failure(send(data as Partial<SendMessageData>));
+
+    expect(code).toBe(ConnectorErrorCodes.InvalidRequestParameters);
+    expect(seen).toHaveLength(0);
+  });
+
+  it.each([
+    ['a BigInt', { amount: 1n }, 'cannot be sent as JSON'],
+    [
+      'a cycle',
+      (() => {
+        const cycle: Record<string, unknown> = {};
+        cycle.self = cycle;
+        return { cycle };
+      })(),
+      'cannot be sent as JSON',
+    ],
+    ['over 10 MB', { blob: 'x'.repeat(10 * 1024 * 1024) }, 'Postmark accepts at most 10 MB'],
+  ])('rejects a payload with %s before any request', async (_, payload, expected) => {
+    const { seen } = postmark([200, okAnswer]);
+
+    const { code, description } = await failure(send({ payload }));
+
+    expect(code).toBe(ConnectorErrorCodes.InvalidRequestParameters);
+    expect(description).toContain(expected);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('passes an international address and a display name through unchanged', async () => {
+    const { seen } = postmark([200, okAnswer]);
+
+    await send({ to: 'Jörg Müller <jörg@bücher.de>' });
+
+    expect(seen[0]?.body).toMatchObject({ To: 'Jörg Müller <jörg@bücher.de>' });
+  });
+});
+
+describe('errors from Postmark', () => {
+  it.each([
+    [
+      401,
+      { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' },
+      ConnectorErrorCodes.InvalidConfig,
+      'Postmark rejected the server token (HTTP 401, Postmark error 10: Request does not contain a valid Server token.)',
+    ],
+    [
+      422,
+      { ErrorCode: 10, Message: 'Bad token.' },
+      ConnectorErrorCodes.InvalidConfig,
+      'Postmark rejected the server token',
+    ],
+    [
+      422,
+      { ErrorCode: 400, Message: "The 'From' address you supplied is not a Sender Signature." },
+      ConnectorErrorCodes.InvalidConfig,
+      'Postmark will not send from Acme <no-reply@acme.com> (HTTP 422, Postmark error 400:',
+    ],
+    [
+      422,
+      { ErrorCode: 401, Message: 'Sender signature not confirmed.' },
+      ConnectorErrorCodes.InvalidConfig,
+      'Postmark will not send from Acme <no-reply@acme.com>',
+    ],
+    [
+      422,
+      { ErrorCode: 1101, Message: 'Template not found.' },
+      ConnectorErrorCodes.TemplateNotFound,
+      'Postmark has no template with alias "logto-sign-in" for usage type SignIn on this server (HTTP 422, Postmark error 1101: Template not found.)',
+    ],
+    [
+      422,
+      { ErrorCode: 405, Message: 'Not allowed to send: out of credits.' },
+      ConnectorErrorCodes.UsageLimitExceeded,
+      'The Postmark account may not send right now (HTTP 422, Postmark error 405',
+    ],
+    [
+      422,
+      { ErrorCode: 412, Message: 'Account pending approval.' },
+      ConnectorErrorCodes.UsageLimitExceeded,
+      'Postmark error 412: Account pending approval.',
+    ],
+    [
+      422,
+      { ErrorCode: 413, Message: 'Account may not send.' },
+      ConnectorErrorCodes.UsageLimitExceeded,
+      'Postmark error 413',
+    ],
+    [
+      422,
+      {
+        ErrorCode: 406,
+        Message: 'You tried to send to a recipient that has been marked as inactive.',
+      },
+      ConnectorErrorCodes.General,
+      'Postmark will not send to user@example.com: the address is inactive',
+    ],
+    [
+      422,
+      { ErrorCode: 300, Message: 'Invalid email request.' },
+      ConnectorErrorCodes.General,
+      'Postmark refused the email (HTTP 422, Postmark error 300: Invalid email request.)',
+    ],
+    [
+      422,
+      { ErrorCode: 1105, Message: 'TemplateModel is invalid.' },
+      ConnectorErrorCodes.General,
+      'Postmark refused the email with template alias "logto-sign-in" (HTTP 422, Postmark error 1105',
+    ],
+    [
+      404,
+      'Not found',
+      ConnectorErrorCodes.General,
+      'Postmark did not answer as Postmark does: HTTP 404 with "Not found"',
+    ],
+  ])('maps HTTP %i %j to %s', async (status, body, expectedCode, expected) => {
+    postmark([status, body]);
+
+    const { code, description, error } = await failure(send());
+
+    expect(code).toBe(expectedCode);
+    expect(description).toContain(expected);
+    if (typeof body === 'object') {
+      expect(error.data).toMatchObject({
+        status,
+        postmarkErrorCode: body.ErrorCode,
+        postmarkMessage: body.Message,
+      });
+    }
+  });
+
+  it('says an HTML page came from something other than Postmark', async () => {
+    postmark(
+      ...Array.from(
+        { length: 3 },
+        () =>
+          [
+            502,
+            '<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>',
+            { 'Content-Type': 'text/html' },
+          ] as [number, unknown, Record<string, string>]
+      )
+    );
+
+    const { code, description } = await failure(send());
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(description).toBe(
+      'Postmark did not answer as Postmark does: HTTP 502 with "502 Bad Gateway nginx" (after 3 attempts). A proxy between Logto and Postmark may have answered instead.'
+    );
+  });
+
+  it('keeps a final 429 a rate limit, naming the attempts', async () => {
+    const { seen } = postmark(
+      [429, { ErrorCode: 429, Message: 'Rate limit exceeded.' }],
+      [429, { ErrorCode: 429, Message: 'Rate limit exceeded.' }],
+      [429, { ErrorCode: 429, Message: 'Rate limit exceeded.' }]
+    );
+
+    const { code, description, error } = await failure(send());
+
+    expect(code).toBe(ConnectorErrorCodes.RateLimitExceeded);
+    expect(description).toContain('(after 3 attempts)');
+    expect(error.data).toMatchObject({ attempts: 3 });
+    expect(seen).toHaveLength(3);
+  });
+
+  it('says Postmark could not be reached, naming the cause', async () => {
+    nock(api)
+      .post('/email/withTemplate')
+      .times(3)
+      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 1.2.3.4:443' });
+
+    const { code, description } = await failure(send());
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(description).toMatch(
+      /^Could not reach Postmark at api\.postmarkapp\.com: .*ECONNREFUSED.* \(after 3 attempts\)/
+    );
+  });
+
+  it('never puts the server token into an error', async () => {
+    postmark([422, { ErrorCode: 300, Message: `Echo of the header: ${token}` }]);
+
+    const { error, description } = await failure(send());
+
+    expect(description).toContain('Echo of the header: [server token]');
+    for (const text of [error.message, error.stack, JSON.stringify(error.data)]) {
+      expect(text).not.toContain(token);
+    }
+  });
+});
+
+describe('the Console test', () => {
+  const consoleTest = async (form: unknown = config) => {
+    const { sendMessage } = await connector(async () => {
+      throw new Error('the Console test must not read the saved configuration');
+    });
+    return sendMessage(
+      { to: 'me@acme.com', type: TemplateType.Generic, payload: { code: '000000', locale: 'en' } },
+      form
+    );
+  };
+
+  const localized = {
+    ...config,
+    templates: [
+      ...templates,
+      { usageType: 'SignIn', locale: 'de', templateAlias: 'logto-sign-in-de' },
+      { usageType: 'BindMfa', templateId: 77 },
+    ],
+  };
+
+  it('looks up every configured template, then sends the Generic test email', async () => {
+    const lookups = answer(
+      'GET',
+      localized.templates.map(() => [200, {}] as Reply)
+    );
+    const { seen } = postmark([200, okAnswer]);
+
+    await expect(consoleTest(localized)).resolves.toEqual(okAnswer);
+
+    expect(lookups.seen.map(({ path }) => path).sort()).toEqual(
+      [
+        '/templates/77',
+        '/templates/logto-forgot-password',
+        '/templates/logto-generic',
+        '/templates/logto-register',
+        '/templates/logto-sign-in',
+        '/templates/logto-sign-in-de',
+      ].sort()
+    );
+    expect(lookups.seen[0]?.headers).toMatchObject({
+      accept: 'application/json',
+      'x-postmark-server-token': token,
+    });
+    expect(seen[0]?.body).toMatchObject({ To: 'me@acme.com', TemplateAlias: 'logto-generic' });
+  });
+
+  it('encodes an alias in the lookup path', async () => {
+    const odd = {
+      ...config,
+      templates: [...templates, { usageType: 'BindMfa', templateAlias: 'a/../b c?' }],
+    };
+    const lookups = answer(
+      'GET',
+      odd.templates.map(() => [200, {}] as Reply)
+    );
+    postmark([200, okAnswer]);
+
+    await consoleTest(odd);
+
+    expect(lookups.seen.map(({ path }) => path)).toContain('/templates/a%2F..%2Fb%20c%3F');
+  });
+
+  it('names the one missing template and sends nothing', async () => {
+    nock(api)
+      .get(/\/templates\/.*/)
+      .times(6)
+      .reply((path) =>
+        path === '/templates/logto-sign-in-de'
+          ? [422, { ErrorCode: 1101, Message: 'Template not found.' }]
+          : [200, {}]
+      );
+    const { seen } = postmark([200, okAnswer]);
+
+    const { code, description, error } = await failure(consoleTest(localized));
+
+    expect(code).toBe(ConnectorErrorCodes.TemplateNotFound);
+    expect(description).toBe(
+      'Postmark has no template for SignIn (de): alias "logto-sign-in-de". Create it in Postmark, or fix "templates". Nothing was sent.'
+    );
+    expect(error.data).toMatchObject({
+      missing: [{ usageType: 'SignIn', locale: 'de', templateAlias: 'logto-sign-in-de' }],
+    });
+    expect(seen).toHaveLength(0);
+  });
+
+  it('names every missing template at once', async () => {
+    nock(api)
+      .get(/\/templates\/.*/)
+      .times(6)
+      .reply((path) =>
+        ['/templates/logto-register', '/templates/77'].includes(path)
+          ? [404, { ErrorCode: 1101, Message: 'Template not found.' }]
+          : [200, {}]
+      );
+    const { seen } = postmark([200, okAnswer]);
+
+    const { code, description } = await failure(consoleTest(localized));
+
+    expect(code).toBe(ConnectorErrorCodes.TemplateNotFound);
+    expect(description).toBe(
+      'Postmark has no template for Register: alias "logto-register"; BindMfa: ID 77. Create them in Postmark, or fix "templates". Nothing was sent.'
+    );
+    expect(seen).toHaveLength(0);
+  });
+
+  it('says when Postmark cannot be reached for the lookups, and sends nothing', async () => {
+    nock(api)
+      .get(/\/templates\/.*/)
+      .times(12)
+      .replyWithError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND api.postmarkapp.com' });
+    const { seen } = postmark([200, okAnswer]);
+
+    const { code, description } = await failure(consoleTest());
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(description).toMatch(
+      /^Could not check the templates on Postmark\. Could not reach Postmark at api\.postmarkapp\.com: .*ENOTFOUND.* Nothing was sent\.$/
+    );
+    expect(seen).toHaveLength(0);
+  });
+
+  it('says the token was rejected when the lookups are refused', async () => {
+    answer(
+      'GET',
+      templates.map(() => [401, { ErrorCode: 10, Message: 'Bad token.' }] as Reply)
+    );
+
+    const { code, description } = await failure(consoleTest());
+
+    expect(code).toBe(ConnectorErrorCodes.InvalidConfig);
+    expect(description).toContain(
+      'Could not check the templates on Postmark. Postmark rejected the server token'
+    );
+  });
+
+  it('makes no lookups for real sends', async () => {
+    const lookups = answer('GET', [[200, {}]]);
+    postmark([200, okAnswer]);
+
+    await send({ type: TemplateType.Generic });
+
+    expect(lookups.seen).toHaveLength(0);
+  });
+});
+
+describe("Logto's custom email templates", () => {
+  const custom =
+    (details?: EmailTemplateDetails) => async (type: TemplateType, locale?: string) => {
+      expect(type).toBe(TemplateType.SignIn);
+      expect(locale).toBe('fr');
+      return details;
+    };
+
+  const payload = { code: '424242', locale: 'fr', application: { name: 'Acme' } };
+
+  it('sends an HTML template through /email with every handlebar filled', async () => {
+    const { seen } = postmark([200, okAnswer]);
+
+    await send(
+      { payload },
+      undefined,
+      custom({
+        subject: 'Votre code {{code}} pour {{application.name}}',
+        content: '<p>Code : <b>{{ code }}</b> {{unknown}}</p>',
+        contentType: 'text/html',
+      })
+    );
+
+    expect(seen[0]?.path).toBe('/email');
+    expect(seen[0]?.body).toEqual({
+      From: 'Acme <no-reply@acme.com>',
+      To: 'user@example.com',
+      Subject: 'Votre code 424242 pour Acme',
+      HtmlBody: '<p>Code : <b>424242</b> {{unknown}}</p>',
+      Tag: 'SignIn',
+    });
+  });
+
+  it('sends HTML when the template gives no content type', async () => {
+    const { seen } = postmark([200, okAnswer]);
+
+    await send({ payload }, undefined, custom({ subject: 'S', content: '<p>{{code}}</p>' }));
+
+    expect(seen[0]?.body).toMatchObject({ HtmlBody: '<p>424242</p>' });
+  });
+
+  it('sends a plain-text template as TextBody', async () => {
+    const { seen } = postmark([200, okAnswer]);
+
+    await send(
+      { payload },
+      undefined,
+      custom({ subject: 'Code', content: 'Code: {{code}}', contentType: 'text/plain' })
+    );
+
+    expect(seen[0]?.body).toMatchObject({ TextBody: 'Code: 424242' });
+    expect(seen[0]?.body).not.toHaveProperty('HtmlBody');
+  });
+
+  it("puts sendFrom before the configured address and uses the template's replyTo", async () => {
+    const { seen } = postmark([200, okAnswer]);
+    const { sendMessage } = await connector(
+      async () => ({ ...config, replyTo: 'config@acme.com' }),
+      custom({
+        subject: 'S',
+        content: 'C',
+        sendFrom: '{{application.name}} Sign-in',
+        replyTo: 'help@acme.com',
+      })
+    );
+
+    await sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload });
+
+    expect(seen[0]?.body).toMatchObject({
+      From: 'Acme Sign-in <no-reply@acme.com>',
+      ReplyTo: 'help@acme.com',
+    });
+  });
+
+  it('quotes a sendFrom that needs it', async () => {
+    const { seen } = postmark([200, okAnswer]);
+
+    await send(
+      { payload },
+      undefined,
+      custom({ subject: 'S', content: 'C', sendFrom: 'Acme, Inc.' })
+    );
+
+    expect(seen[0]?.body).toMatchObject({ From: '"Acme, Inc." <no-reply@acme.com>' });
+  });
+
+  it('applies the sending options to custom templates too', async () => {
+    const { seen } = postmark([200, okAnswer]);
+    const { sendMessage } = await connector(
+      async () => ({
+        ...config,
+        replyTo: 'config@acme.com',
+        messageStream: 'auth',
+        trackOpens: false,
+        trackLinks: 'None',
+        tag: 'logto',
+      }),
+      custom({ subject: 'S', content: 'C' })
+    );
+
+    await sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload });
+
+    expect(seen[0]?.body).toMatchObject({
+      ReplyTo: 'config@acme.com',
+      MessageStream: 'auth',
+      TrackOpens: false,
+      TrackLinks: 'None',
+      Tag: 'logto',
+    });
+  });
+
+  it('sends the Postmark template when Logto has none', async () => {
+    const { seen } = postmark([200, okAnswer]);
+
+    await send({ payload }, undefined, custom());
+
+    expect(seen[0]?.path).toBe('/email/withTemplate');
+  });
+
+  it('sends the Postmark template when the lookup throws', async () => {
+    const { seen } = postmark([200, okAnswer]);
+
+    await send({ payload }, undefined, async () => {
+      throw new Error('database is down');
+    });
+
+    expect(seen[0]?.path).toBe('/email/withTemplate');
+    expect(seen[0]?.body).toMatchObject({ TemplateAlias: 'logto-sign-in' });
+  });
+});
+
+describe('retries', () => {
+  it.each([429, 500, 502, 503, 504])('tries again after HTTP %i and resolves', async (status) => {
+    const { seen } = postmark([status, { ErrorCode: 0, Message: 'Try again.' }], [200, okAnswer]);
+
+    await expect(send()).resolves.toEqual(okAnswer);
+
+    expect(seen).toHaveLength(2);
+    expect(seen[1]?.body).toEqual(seen[0]?.body);
+  });
+
+  it('tries again after a connection reset', async () => {
+    nock(api)
+      .post('/email/withTemplate')
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    const { seen } = postmark([200, okAnswer]);
+
+    await expect(send()).resolves.toEqual(okAnswer);
+
+    expect(seen).toHaveLength(1);
+  });
+
+  it.each([400, 401, 403, 404, 409, 413, 422])(
+    'never tries again after HTTP %i',
+    async (status) => {
+      const { seen } = postmark([status, { ErrorCode: 300, Message: 'No.' }], [200, okAnswer]);
+
+      await expect(send()).rejects.toBeInstanceOf(ConnectorError);
+
+      expect(seen).toHaveLength(1);
+    }
+  );
+
+  it('never sends again after a success', async () => {
+    const { seen } = postmark([200, okAnswer], [200, okAnswer]);
+
+    await send();
+
+    expect(seen).toHaveLength(1);
+  });
+
+  it('resolves after a 200 whose body is not JSON, since Postmark accepted the email', async () => {
+    const { seen } = postmark([200, '{"To": "trunc'], [200, okAnswer]);
+
+    await expect(send()).resolves.toEqual({});
+
+    expect(seen).toHaveLength(1);
+  });
+
+  it('stops after three attempts', async () => {
+    const { seen } = postmark(
+      [503, { ErrorCode: 0, Message: 'Unavailable.' }],
+      [503, { ErrorCode: 0, Message: 'Unavailable.' }],
+      [503, { ErrorCode: 0, Message: 'Unavailable.' }],
+      [200, okAnswer]
+    );
+
+    const { code, description } = await failure(send());
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(description).toBe(
+      'Postmark could not take the email (HTTP 503, Postmark error 0: Unavailable.) (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.'
+    );
+    expect(seen).toHaveLength(3);
+  });
+});

@@ -1,0 +1,154 @@
+import {
+  type CreateConnector,
+  type EmailConnector,
+  type GetI18nEmailTemplate,
+  type SendMessageFunction,
+  ConnectorErrorCodes,
+  ConnectorType,
+} from '@logto/connector-kit';
+
+import { checkTemplates } from './check.js';
+import { parseConfig } from './config.js';
+import { defaultMetadata, sendEmailPath, sendWithTemplatePath } from './constant.js';
+import { connectorError, postmarkFailureError, toSafeConnectorError } from './errors.js';
+import { callPostmark } from './postmark.js';
+import {
+  type Message,
+  customEmailBody,
+  parseMessage,
+  serialize,
+  templateEmailBody,
+} from './request.js';
+import { chooseTemplate, describeTemplate } from './template.js';
+import {
+  type PostmarkConfig,
+  type PostmarkSendResult,
+  postmarkConfigGuard,
+  postmarkSendResultGuard,
+} from './types.js';
+
+/** Logto's own email template for this send, if the operator made one. */
+const customTemplate = async (
+  getI18nEmailTemplate: GetI18nEmailTemplate | undefined,
+  { type, payload }: Message
+) => {
+  try {
+    return await getI18nEmailTemplate?.(
+      type,
+      typeof payload.locale === 'string' ? payload.locale : undefined
+    );
+  } catch {
+    // Like Logto's other email connectors: a failing lookup means the provider's own template.
+  }
+};
+
+const prepareSend = async (
+  config: PostmarkConfig,
+  message: Message,
+  getI18nEmailTemplate?: GetI18nEmailTemplate
+) => {
+  const context = {
+    from: config.fromEmail,
+    to: message.to,
+    usageType: message.type,
+  };
+  const custom = await customTemplate(getI18nEmailTemplate, message);
+
+  if (custom) {
+    return {
+      path: sendEmailPath,
+      body: customEmailBody(config, custom, message),
+      context,
+    };
+  }
+
+  const template = chooseTemplate(config.templates, message.type, message.payload);
+
+  if (!template) {
+    throw connectorError(
+      ConnectorErrorCodes.TemplateNotFound,
+      `No template is configured for usage type ${message.type}, and there is no Generic one to fall back on. Add an entry to "templates".`
+    );
+  }
+
+  return {
+    path: sendWithTemplatePath,
+    body: templateEmailBody(config, template, message),
+    context: { ...context, template: describeTemplate(template) },
+  };
+};
+
+const parseResult = (body: string): PostmarkSendResult => {
+  try {
+    const result = postmarkSendResultGuard.safeParse(JSON.parse(body));
+    return result.success ? result.data : {};
+  } catch {
+    // Postmark only answers 2xx once it has accepted the email; a garbled body does not undo that.
+    return {};
+  }
+};
+
+const send = async (
+  config: PostmarkConfig,
+  data: unknown,
+  {
+    isConsoleTest,
+    getI18nEmailTemplate,
+  }: { isConsoleTest: boolean; getI18nEmailTemplate?: GetI18nEmailTemplate }
+) => {
+  const message = parseMessage(data);
+
+  if (isConsoleTest) {
+    await checkTemplates(config, callPostmark);
+  }
+
+  const { path, body, context } = await prepareSend(config, message, getI18nEmailTemplate);
+  const answer = await callPostmark({
+    method: 'post',
+    path,
+    token: config.serverToken,
+    body: serialize(body),
+  });
+
+  if (!answer.ok) {
+    throw postmarkFailureError(answer, context);
+  }
+
+  return parseResult(answer.body);
+};
+
+const secretOf = (rawConfig: unknown) =>
+  typeof rawConfig === 'object' &&
+  rawConfig !== null &&
+  'serverToken' in rawConfig &&
+  typeof rawConfig.serverToken === 'string'
+    ? rawConfig.serverToken.trim()
+    : undefined;
+
+const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
+  getConfig,
+  getI18nEmailTemplate,
+}) => {
+  const sendMessage: SendMessageFunction = async (data, inputConfig) => {
+    // Only the Console's "Send" test passes a configuration: the unsaved form.
+    const rawConfig = inputConfig ?? (await getConfig(defaultMetadata.id));
+
+    try {
+      return await send(parseConfig(rawConfig), data, {
+        isConsoleTest: inputConfig !== undefined,
+        getI18nEmailTemplate,
+      });
+    } catch (error: unknown) {
+      throw toSafeConnectorError(error, secretOf(rawConfig));
+    }
+  };
+
+  return {
+    metadata: defaultMetadata,
+    type: ConnectorType.Email,
+    configGuard: postmarkConfigGuard,
+    sendMessage,
+  };
+};
+
+export default createPostmarkConnector;

@@ -1,0 +1,132 @@
+import ky, { HTTPError, TimeoutError } from 'ky';
+
+import {
+  attemptTimeoutMs,
+  maxAttempts,
+  postmarkApiUrl,
+  retryAfterCapMs,
+  retryBackoffLimitMs,
+  retryBaseDelayMs,
+  retryStatusCodes,
+  sendDeadlineMs,
+} from './constant.js';
+import type { PostmarkFailure } from './errors.js';
+
+export type RetryPolicy = {
+  attemptTimeoutMs: number;
+  deadlineMs: number;
+  maxAttempts: number;
+  baseDelayMs: number;
+  backoffLimitMs: number;
+  retryAfterCapMs: number;
+};
+
+export const defaultRetryPolicy: RetryPolicy = {
+  attemptTimeoutMs,
+  deadlineMs: sendDeadlineMs,
+  maxAttempts,
+  baseDelayMs: retryBaseDelayMs,
+  backoffLimitMs: retryBackoffLimitMs,
+  retryAfterCapMs,
+};
+
+export type PostmarkCall = {
+  method: 'get' | 'post';
+  /** Relative to https://api.postmarkapp.com; never a full URL. */
+  path: string;
+  token: string;
+  body?: string;
+};
+
+export type PostmarkAnswer =
+  { ok: true; status: number; body: string; attempts: number } | ({ ok: false } & PostmarkFailure);
+
+/** Names a network failure by its system code when there is one (ECONNRESET, ENOTFOUND…). */
+const describeCause = (error: unknown): string => {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code =
+    typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : '';
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return code && !message.includes(code) ? `${code} (${message})` : message;
+};
+
+/** Full jitter keeps many Logto instances from retrying in step after a Postmark hiccup. */
+const backoff = (policy: RetryPolicy) => (attempt: number) =>
+  policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+
+/**
+ * One call to Postmark's API, retried where that is safe and useful, never past the deadline.
+ * Resolves with what happened; it only rejects on a bug.
+ */
+export const callPostmark = async (
+  { method, path, token, body }: PostmarkCall,
+  policy: RetryPolicy = defaultRetryPolicy
+): Promise<PostmarkAnswer> => {
+  const startedAt = Date.now();
+  const deadline = AbortSignal.timeout(policy.deadlineMs);
+  // eslint-disable-next-line @silverhand/fp/no-let
+  let attempts = 0;
+
+  try {
+    const response = await ky(path, {
+      prefixUrl: postmarkApiUrl,
+      method,
+      body,
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        'X-Postmark-Server-Token': token,
+      },
+      signal: deadline,
+      timeout: Math.min(policy.attemptTimeoutMs, policy.deadlineMs),
+      retry: {
+        limit: policy.maxAttempts - 1,
+        methods: ['get', 'post'],
+        statusCodes: retryStatusCodes,
+        afterStatusCodes: [429, 503],
+        maxRetryAfter: policy.retryAfterCapMs,
+        backoffLimit: policy.backoffLimitMs,
+        delay: backoff(policy),
+        retryOnTimeout: true,
+      },
+      hooks: {
+        beforeRequest: [
+          () => {
+            // eslint-disable-next-line @silverhand/fp/no-mutation
+            attempts += 1;
+          },
+        ],
+      },
+    });
+
+    return {
+      ok: true,
+      status: response.status,
+      body: await response.text(),
+      attempts,
+    };
+  } catch (error: unknown) {
+    if (error instanceof HTTPError) {
+      const text = await error.response.text().catch(() => '');
+      return {
+        ok: false,
+        kind: 'http',
+        status: error.response.status,
+        body: text,
+        attempts,
+      };
+    }
+
+    if (deadline.aborted || error instanceof TimeoutError) {
+      const milliseconds = deadline.aborted ? policy.deadlineMs : Date.now() - startedAt;
+      return { ok: false, kind: 'deadline', milliseconds, attempts };
+    }
+
+    return {
+      ok: false,
+      kind: 'network',
+      cause: describeCause(error),
+      attempts,
+    };
+  }
+};

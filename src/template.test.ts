@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+
+import { candidateLocales, chooseTemplate } from './template.js';
+import { type TemplateConfig, templateGuard } from './types.js';
+
+const entry = (usageType: string, templateAlias: string, locale?: string): TemplateConfig =>
+  templateGuard.parse({ usageType, templateAlias, locale });
+
+const templates = [
+  entry('SignIn', 'sign-in'),
+  entry('SignIn', 'sign-in-de', 'de'),
+  entry('SignIn', 'sign-in-pt-br', 'pt-BR'),
+  entry('SignIn', 'sign-in-zh-hant', 'zh-Hant'),
+  entry('Register', 'register'),
+  entry('ForgotPassword', 'forgot-password'),
+  entry('ForgotPassword', 'forgot-password-fr', 'fr'),
+  entry('Generic', 'generic'),
+  entry('Generic', 'generic-de', 'de'),
+  entry('Generic', 'generic-ja', 'ja'),
+  entry('OrganizationInvitation', 'invitation-es', 'es'),
+];
+
+describe('chooseTemplate', () => {
+  it.each([
+    // The usage type's own default.
+    ['SignIn', {}, 'sign-in'],
+    ['Register', { locale: 'de' }, 'register'],
+    // Exact locale, in any case.
+    ['SignIn', { locale: 'de' }, 'sign-in-de'],
+    ['SignIn', { locale: 'DE' }, 'sign-in-de'],
+    ['SignIn', { locale: 'pt-BR' }, 'sign-in-pt-br'],
+    ['SignIn', { locale: 'pt-br' }, 'sign-in-pt-br'],
+    ['SignIn', { locale: 'zh-Hant' }, 'sign-in-zh-hant'],
+    // The language of a regional tag.
+    ['SignIn', { locale: 'de-CH' }, 'sign-in-de'],
+    ['SignIn', { locale: 'de-AT' }, 'sign-in-de'],
+    ['ForgotPassword', { locale: 'fr-CA' }, 'forgot-password-fr'],
+    // A regional entry is not a match for another region.
+    ['SignIn', { locale: 'pt-PT' }, 'sign-in'],
+    // A language tag does not find a regional entry.
+    ['SignIn', { locale: 'pt' }, 'sign-in'],
+    // Ui_locales, in the user's order, after locale.
+    ['SignIn', { uiLocales: 'fr de' }, 'sign-in-de'],
+    ['SignIn', { uiLocales: 'pt-BR de' }, 'sign-in-pt-br'],
+    ['SignIn', { uiLocales: 'de pt-BR' }, 'sign-in-de'],
+    ['SignIn', { locale: 'it', uiLocales: 'it  pt-BR' }, 'sign-in-pt-br'],
+    ['SignIn', { locale: 'de', uiLocales: 'pt-BR' }, 'sign-in-de'],
+    // An exact match of an earlier tag wins over a later one; a language match of an earlier tag too.
+    ['SignIn', { uiLocales: 'de-CH pt-BR' }, 'sign-in-de'],
+    // No candidate matches: the usage type's default.
+    ['SignIn', { locale: 'ko', uiLocales: 'ko en' }, 'sign-in'],
+    // The usage type wins over the language: no localized Generic for a configured type.
+    ['Register', { locale: 'ja' }, 'register'],
+    // A type with no entry falls back to Generic, localized.
+    ['MfaVerification', { locale: 'ja' }, 'generic-ja'],
+    ['BindMfa', { locale: 'de-CH' }, 'generic-de'],
+    ['UserPermissionValidation', {}, 'generic'],
+    ['BindNewIdentifier', { uiLocales: 'ko' }, 'generic'],
+    // Only localized entries for the type: its match, else Generic.
+    ['OrganizationInvitation', { locale: 'es-MX' }, 'invitation-es'],
+    ['OrganizationInvitation', { locale: 'de' }, 'generic-de'],
+    ['OrganizationInvitation', {}, 'generic'],
+    // Hints that are not strings are ignored.
+    ['SignIn', { locale: 42, uiLocales: ['de'] }, 'sign-in'],
+    ['SignIn', { locale: '', uiLocales: '' }, 'sign-in'],
+  ])('%s with %j → %s', (type, hints, alias) => {
+    expect(chooseTemplate(templates, type, hints)?.templateAlias).toBe(alias);
+  });
+
+  it('finds nothing when neither the type nor Generic has an entry', () => {
+    expect(chooseTemplate([entry('SignIn', 'sign-in')], 'Register', {})).toBeUndefined();
+  });
+
+  it('finds nothing when Generic has only entries for other languages', () => {
+    expect(
+      chooseTemplate([entry('Generic', 'generic-de', 'de')], 'Register', { locale: 'en' })
+    ).toBeUndefined();
+  });
+});
+
+describe('candidateLocales', () => {
+  it('puts locale first, then ui_locales in order, each once', () => {
+    expect(candidateLocales({ locale: 'de-CH', uiLocales: 'fr de-CH  en' })).toEqual([
+      'de-ch',
+      'fr',
+      'en',
+    ]);
+  });
+
+  it('has none when Logto sends none', () => {
+    expect(candidateLocales({})).toEqual([]);
+  });
+});

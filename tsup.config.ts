@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: 'esm',
+  outDir: 'lib',
+  target: 'node20',
+  sourcemap: true,
+  clean: true,
+  dts: false,
+});
