@@ -297,6 +297,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
 
     if (request.method === 'GET') {
       seen.outcome = 'found';
+      log?.(`${request.method} ${path} → 200 found`);
       const key = decodeURIComponent(path.slice('/templates/'.length));
       sendJson(response, 200, {
         Name: key,

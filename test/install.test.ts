@@ -1,0 +1,3 @@
+import { describeInstall } from './install.js';
+
+describeInstall('^1.2.3');

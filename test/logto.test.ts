@@ -1,0 +1,229 @@
+/**
+ * The built package, loaded by Logto's own loader, sending to a local Postmark sandbox over TLS.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { connectorMetadataGuard, TemplateType } from '@logto/connector-kit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { buildConnector, consoleTest, loadFactory, samplePayload } from '../sandbox/logto.js';
+import { sandboxToken } from '../sandbox/postmark-sandbox.js';
+
+import { type RoutedSandbox, errorOf, sandboxConfig, startRoutedSandbox } from './helpers.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+let sandbox: RoutedSandbox;
+let factory: Awaited<ReturnType<typeof loadFactory>>;
+
+beforeAll(async () => {
+  sandbox = await startRoutedSandbox({
+    templates: {
+      'logto-sign-in': 1,
+      'logto-register': 2,
+      'logto-forgot-password': 3,
+      'logto-generic': 4,
+      'logto-sign-in-de': 5,
+      'logto-generic-pt-br': 6,
+    },
+  });
+  factory = await loadFactory(root);
+});
+
+afterAll(async () => {
+  await sandbox.stop();
+});
+
+beforeEach(() => {
+  sandbox.reset();
+});
+
+describe("Logto's loader", () => {
+  it('loads the package, with metadata that passes connector-kit', async () => {
+    expect(factory.type).toBe('Email');
+    expect(factory.metadata.id).toBe('postmark-mail');
+    expect(connectorMetadataGuard.safeParse(factory.metadata).success).toBe(true);
+  });
+
+  it('turns the logo into an SVG data URI and reads the README', async () => {
+    const logo = await readFile(path.join(root, 'logo.svg'));
+    expect(factory.metadata.logo).toBe(`data:image/svg+xml;base64,${logo.toString('base64')}`);
+    expect(factory.metadata.readme).toBe(await readFile(path.join(root, 'README.md'), 'utf8'));
+  });
+
+  it('has every form field the configuration reads', () => {
+    expect(factory.metadata.formItems?.map(({ key }) => key)).toEqual([
+      'serverToken',
+      'fromEmail',
+      'templates',
+      'messageStream',
+      'replyTo',
+      'tag',
+      'trackOpens',
+      'trackLinks',
+      'templateModel',
+    ]);
+    expect(factory.metadata.formItems?.find(({ key }) => key === 'serverToken')).toMatchObject({
+      isConfidential: true,
+      required: true,
+    });
+  });
+});
+
+describe('sending through the sandbox', () => {
+  it('runs the Console test as Logto core does: checks the templates, then sends Generic', async () => {
+    const result = await consoleTest(factory, 'me@example.com', sandboxConfig);
+
+    expect(result).toMatchObject({ To: 'me@example.com', ErrorCode: 0, Message: 'OK' });
+    const lookups = sandbox.requests.filter(({ method }) => method === 'GET');
+    expect(lookups.map(({ path }) => path).sort()).toEqual([
+      '/templates/logto-forgot-password',
+      '/templates/logto-generic',
+      '/templates/logto-register',
+      '/templates/logto-sign-in',
+    ]);
+    expect(sandbox.accepted).toHaveLength(1);
+    expect(sandbox.accepted[0]?.body).toEqual({
+      From: 'Acme <no-reply@example.com>',
+      To: 'me@example.com',
+      TemplateAlias: 'logto-generic',
+      TemplateModel: { code: '000000', locale: 'en' },
+      Tag: 'Generic',
+    });
+    const post = sandbox.requests.find(({ method }) => method === 'POST');
+    expect(post?.headers).toMatchObject({
+      host: 'api.postmarkapp.com',
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'x-postmark-server-token': sandboxToken,
+    });
+  });
+
+  it('sends one email per Logto usage type, falling back to Generic', async () => {
+    const connector = await buildConnector(factory, sandboxConfig);
+
+    for (const type of Object.values(TemplateType)) {
+      await connector.sendMessage({ to: 'user@example.com', type, payload: samplePayload(type) });
+    }
+
+    expect(sandbox.accepted.map(({ body }) => [body.Tag, body.TemplateAlias])).toEqual([
+      ['SignIn', 'logto-sign-in'],
+      ['Register', 'logto-register'],
+      ['ForgotPassword', 'logto-forgot-password'],
+      ['OrganizationInvitation', 'logto-generic'],
+      ['Generic', 'logto-generic'],
+      ['UserPermissionValidation', 'logto-generic'],
+      ['BindNewIdentifier', 'logto-generic'],
+      ['MfaVerification', 'logto-generic'],
+      ['BindMfa', 'logto-generic'],
+    ]);
+    expect(sandbox.accepted[3]?.body.TemplateModel).toEqual(
+      samplePayload(TemplateType.OrganizationInvitation)
+    );
+  });
+
+  it("sends the user's language's template", async () => {
+    const connector = await buildConnector(factory, {
+      ...sandboxConfig,
+      templates: [
+        ...sandboxConfig.templates,
+        { usageType: 'SignIn', locale: 'de', templateAlias: 'logto-sign-in-de' },
+        { usageType: 'Generic', locale: 'pt-BR', templateAlias: 'logto-generic-pt-br' },
+      ],
+    });
+
+    await connector.sendMessage({
+      to: 'user@example.com',
+      type: TemplateType.SignIn,
+      payload: { code: '1', locale: 'de-CH' },
+    });
+    await connector.sendMessage({
+      to: 'user@example.com',
+      type: TemplateType.BindMfa,
+      payload: { code: '2', locale: 'fr', uiLocales: 'fr pt-BR' },
+    });
+
+    expect(sandbox.accepted.map(({ body }) => body.TemplateAlias)).toEqual([
+      'logto-sign-in-de',
+      'logto-generic-pt-br',
+    ]);
+  });
+
+  it("sends Logto's custom email template through /email", async () => {
+    const connector = await buildConnector(factory, sandboxConfig, async (type, locale) => ({
+      subject: `${type} code for {{application.name}}`,
+      content: `<p>{{code}} (${locale ?? ''})</p>`,
+      contentType: 'text/html',
+      sendFrom: 'Acme Login',
+    }));
+
+    await connector.sendMessage({
+      to: 'user@example.com',
+      type: TemplateType.SignIn,
+      payload: samplePayload(TemplateType.SignIn),
+    });
+
+    expect(sandbox.requests[0]?.path).toBe('/email');
+    expect(sandbox.accepted[0]?.body).toEqual({
+      From: 'Acme Login <no-reply@example.com>',
+      To: 'user@example.com',
+      Subject: 'SignIn code for Acme Portal',
+      HtmlBody: '<p>123456 (en)</p>',
+      Tag: 'SignIn',
+    });
+  });
+
+  it('says the token was rejected, without the token', async () => {
+    const connector = await buildConnector(factory, {
+      ...sandboxConfig,
+      serverToken: 'wrong-token-123',
+    });
+
+    const error = await errorOf(
+      connector.sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload: {} })
+    );
+
+    expect(error.code).toBe('invalid_config');
+    expect(error.data.errorDescription).toContain(
+      'Postmark rejected the server token (HTTP 401, Postmark error 10'
+    );
+    expect(JSON.stringify(error)).not.toContain('wrong-token-123');
+  });
+
+  it('names a From address Postmark will not send from', async () => {
+    const connector = await buildConnector(factory, {
+      ...sandboxConfig,
+      fromEmail: 'no-reply@unverified.org',
+    });
+
+    const error = await errorOf(
+      connector.sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload: {} })
+    );
+
+    expect(error.code).toBe('invalid_config');
+    expect(error.data.errorDescription).toContain(
+      'Postmark will not send from no-reply@unverified.org (HTTP 422, Postmark error 400'
+    );
+  });
+
+  it('names every missing template in the Console test and sends nothing', async () => {
+    const error = await errorOf(
+      consoleTest(factory, 'me@example.com', {
+        ...sandboxConfig,
+        templates: [
+          ...sandboxConfig.templates,
+          { usageType: 'SignIn', locale: 'fr', templateAlias: 'logto-sign-in-fr' },
+          { usageType: 'BindMfa', templateId: 999 },
+        ],
+      })
+    );
+
+    expect(error.code).toBe('template_not_found');
+    expect(error.data.errorDescription).toBe(
+      'Postmark has no template for SignIn (fr): alias "logto-sign-in-fr"; BindMfa: ID 999. Create them in Postmark, or fix "templates". Nothing was sent.'
+    );
+    expect(sandbox.accepted).toHaveLength(0);
+  });
+});
