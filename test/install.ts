@@ -38,7 +38,7 @@ export const describeInstall = (ky: string) => {
   describe(`an instance with ky ${ky}`, () => {
     let instance: string;
     let connectors: string;
-    let sandbox: RoutedSandbox;
+    let sandbox: RoutedSandbox | undefined;
 
     beforeAll(async () => {
       instance = await mkdtemp(path.join(tmpdir(), 'logto-instance-'));
@@ -53,9 +53,13 @@ export const describeInstall = (ky: string) => {
         cwd: core,
       });
 
-      const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', instance], {
-        cwd: root,
-      });
+      const { stdout } = await run(
+        'npm',
+        ['pack', '--json', '--ignore-scripts', '--pack-destination', instance],
+        {
+          cwd: root,
+        }
+      );
       const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string }>;
       await addConnectorsToPath(connectors, [path.join(instance, packed?.filename ?? '')]);
 
@@ -63,7 +67,7 @@ export const describeInstall = (ky: string) => {
     }, 180_000);
 
     afterAll(async () => {
-      await sandbox.stop();
+      await sandbox?.stop();
       await rm(instance, { recursive: true, force: true });
     });
 
@@ -79,6 +83,10 @@ export const describeInstall = (ky: string) => {
     });
 
     it('loads from there and sends, with nothing but Logto core above it', async () => {
+      if (!sandbox) {
+        throw new Error('The sandbox did not start.');
+      }
+
       const packages = await getConnectorPackagesFromDirectory(connectors);
       expect(packages.map(({ name }) => name)).toEqual(['connector-postmark-mail']);
 
