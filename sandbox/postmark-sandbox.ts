@@ -35,7 +35,8 @@ export type Fault =
   | { kind: 'reset' }
   | { kind: 'hang' }
   | { kind: 'slow'; milliseconds: number }
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  | { kind: 'none' };
 
 const postmarkError = (
   status: number,
@@ -72,6 +73,8 @@ export const faults = {
   slow: (milliseconds: number): Fault => ({ kind: 'slow', milliseconds }),
   /** Accepts the email, then answers 200 with a body that is not JSON. */
   malformed: (): Fault => ({ kind: 'malformed' }),
+  /** No fault: a place in the queue for a normal answer. */
+  none: (): Fault => ({ kind: 'none' }),
   postmark: postmarkError,
 };
 
@@ -238,10 +241,10 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     requests.push(seen);
 
     const fault = queue.shift();
-    seen.outcome = fault?.kind ?? '';
 
     switch (fault?.kind) {
       case 'status': {
+        seen.outcome = String(fault.status);
         response.writeHead(fault.status, {
           'Content-Type': fault.contentType,
           ...fault.headers,
@@ -252,12 +255,14 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       }
 
       case 'reset': {
+        seen.outcome = 'reset';
         log?.(`${request.method} ${path} → fault: connection reset`);
         tcpSocketOf(request.socket)?.resetAndDestroy();
         return;
       }
 
       case 'hang': {
+        seen.outcome = 'hang';
         log?.(`${request.method} ${path} → fault: no answer`);
         return;
       }

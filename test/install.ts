@@ -114,11 +114,7 @@ export const describeInstall = (ky: string) => {
         type: TemplateType.SignIn,
         payload: { code: '271828' },
       });
-      expect(sandbox.requests.map(({ outcome }) => outcome)).toEqual([
-        'status',
-        'reset',
-        'accepted',
-      ]);
+      expect(sandbox.requests.map(({ outcome }) => outcome)).toEqual(['503', 'reset', 'accepted']);
     });
   });
 };

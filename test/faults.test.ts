@@ -1,0 +1,162 @@
+/**
+ * Postmark misbehaving, over real sockets: the built package, loaded by Logto's loader, against the
+ * sandbox with scripted faults and the connector's default retry policy and deadline.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { type EmailConnector, TemplateType } from '@logto/connector-kit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { buildConnector, loadFactory } from '../sandbox/logto.js';
+import { type Fault, faults, sandboxToken } from '../sandbox/postmark-sandbox.js';
+
+import { type RoutedSandbox, errorOf, sandboxConfig, startRoutedSandbox } from './helpers.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+let sandbox: RoutedSandbox;
+let connector: EmailConnector;
+const errorsSeen: unknown[] = [];
+
+beforeAll(async () => {
+  sandbox = await startRoutedSandbox();
+  connector = await buildConnector(await loadFactory(root), sandboxConfig);
+});
+
+afterAll(async () => {
+  await sandbox.stop();
+});
+
+beforeEach(() => {
+  sandbox.reset();
+});
+
+const send = async () =>
+  connector.sendMessage({
+    to: 'user@example.com',
+    type: TemplateType.SignIn,
+    payload: { code: '123456' },
+  });
+
+type Case = {
+  name: string;
+  faults: Fault[];
+  /** `sent`, or the error code. */
+  outcome: string;
+  attempts: number;
+  /** A part of the error's description. */
+  says?: string;
+};
+
+const cases: Case[] = [
+  { name: 'no fault', faults: [], outcome: 'sent', attempts: 1 },
+  { name: '429', faults: [faults.rateLimited()], outcome: 'sent', attempts: 2 },
+  { name: '429 with Retry-After', faults: [faults.rateLimited(1)], outcome: 'sent', attempts: 2 },
+  { name: '500', faults: [faults.internalError()], outcome: 'sent', attempts: 2 },
+  { name: '502 from a proxy', faults: [faults.badGatewayHtml()], outcome: 'sent', attempts: 2 },
+  { name: '503', faults: [faults.unavailable()], outcome: 'sent', attempts: 2 },
+  { name: '504', faults: [faults.gatewayTimeout()], outcome: 'sent', attempts: 2 },
+  { name: 'connection reset', faults: [faults.reset()], outcome: 'sent', attempts: 2 },
+  { name: 'slow answer', faults: [faults.slow(300)], outcome: 'sent', attempts: 1 },
+  { name: '200 with malformed JSON', faults: [faults.malformed()], outcome: 'sent', attempts: 1 },
+  { name: 'one hang', faults: [faults.hang()], outcome: 'sent', attempts: 2 },
+  {
+    name: '503, then a reset',
+    faults: [faults.unavailable(), faults.reset()],
+    outcome: 'sent',
+    attempts: 3,
+  },
+  {
+    name: '429, 500, then a proxy page',
+    faults: [faults.rateLimited(), faults.internalError(), faults.badGatewayHtml()],
+    outcome: 'general',
+    attempts: 3,
+    says: 'Postmark did not answer as Postmark does: HTTP 502 with "502 Bad Gateway 502 Bad Gateway nginx" (after 3 attempts).',
+  },
+  {
+    name: 'three 429s',
+    faults: [faults.rateLimited(), faults.rateLimited(), faults.rateLimited()],
+    outcome: 'rate_limit_exceeded',
+    attempts: 3,
+    says: 'Postmark is limiting how fast this server may send (HTTP 429, Postmark error 429: Rate limit exceeded.) (after 3 attempts).',
+  },
+  {
+    name: 'three 503s',
+    faults: [faults.unavailable(), faults.unavailable(), faults.unavailable()],
+    outcome: 'general',
+    attempts: 3,
+    says: 'Postmark could not take the email (HTTP 503, Postmark error 0: Service unavailable.) (after 3 attempts).',
+  },
+  {
+    name: 'three resets',
+    faults: [faults.reset(), faults.reset(), faults.reset()],
+    outcome: 'general',
+    attempts: 3,
+    says: 'Could not reach Postmark at api.postmarkapp.com:',
+  },
+  {
+    name: 'a 422 after a 503',
+    faults: [faults.unavailable(), faults.postmark(422, 300, 'Invalid email request.')],
+    outcome: 'general',
+    attempts: 2,
+    says: 'Postmark refused the email (HTTP 422, Postmark error 300: Invalid email request.) (after 2 attempts).',
+  },
+  {
+    name: 'a 422, never retried',
+    faults: [faults.postmark(422, 406, 'Inactive recipient.')],
+    outcome: 'general',
+    attempts: 1,
+    says: 'Postmark will not send to user@example.com: the address is inactive',
+  },
+];
+
+describe('fault matrix', () => {
+  it.each(cases)('$name → $outcome after $attempts attempt(s)', async (testCase) => {
+    sandbox.fail(...testCase.faults);
+
+    const outcome = await send().then(
+      () => ({ code: 'sent', description: '' }),
+      (error: unknown) => {
+        errorsSeen.push(error);
+        const { code, data } = error as { code: string; data: { errorDescription: string } };
+        return { code, description: data.errorDescription };
+      }
+    );
+
+    expect(outcome.code).toBe(testCase.outcome);
+    expect(sandbox.requests.filter(({ method }) => method === 'POST')).toHaveLength(
+      testCase.attempts
+    );
+    expect(sandbox.accepted).toHaveLength(testCase.outcome === 'sent' ? 1 : 0);
+    if (testCase.says) {
+      expect(outcome.description).toContain(testCase.says);
+    }
+  });
+
+  it('answers within the deadline when Postmark hangs', async () => {
+    sandbox.fail(faults.hang(), faults.hang(), faults.hang(), faults.hang());
+
+    const start = performance.now();
+    const error = await errorOf(send());
+    const seconds = (performance.now() - start) / 1000;
+    errorsSeen.push(error);
+
+    console.log(`A hung Postmark: a clear error after ${seconds.toFixed(2)} s (deadline 15 s).`);
+    expect(error.code).toBe('general');
+    expect(error.data.errorDescription).toMatch(
+      /^Postmark did not answer within 15 s \(after 3 attempts\)/
+    );
+    // The deadline bounds the wait; the margin is for a busy machine, not for the connector.
+    expect(seconds).toBeGreaterThanOrEqual(14.9);
+    expect(seconds).toBeLessThan(17);
+  }, 30_000);
+
+  it('put the server token into none of those errors', () => {
+    expect(errorsSeen.length).toBeGreaterThan(5);
+    for (const error of errorsSeen) {
+      const { message, stack, data } = error as Error & { data: unknown };
+      expect(`${message}\n${stack}\n${JSON.stringify(data)}`).not.toContain(sandboxToken);
+    }
+  });
+});
