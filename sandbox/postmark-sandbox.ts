@@ -100,10 +100,19 @@ export type SandboxOptions = {
   tls?: { key: string; cert: string };
   /** Called with one line per request, for the demo's output. */
   log?: (line: string) => void;
+  /** Where to listen; a free port on 127.0.0.1 by default. */
+  host?: string;
+  port?: number;
+  /** Keep every request and email (the default), or only count them, for long benchmark runs. */
+  record?: boolean;
+  /** Answer nothing, ever: a Postmark that hangs. */
+  hang?: boolean;
 };
 
 export type Sandbox = {
   port: number;
+  /** How many requests came and how many emails were accepted, recorded or not. */
+  counts: { requests: number; accepted: number };
   origin: string;
   requests: SeenRequest[];
   accepted: AcceptedEmail[];
@@ -146,6 +155,8 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     tls,
     log,
   } = options;
+  const { record = true, hang = false } = options;
+  const counts = { requests: 0, accepted: 0 };
   const requests: SeenRequest[] = [];
   const accepted: AcceptedEmail[] = [];
   const queue: Fault[] = [];
@@ -238,9 +249,12 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       body: parsedBody,
       outcome: '',
     };
-    requests.push(seen);
+    counts.requests += 1;
+    if (record) {
+      requests.push(seen);
+    }
 
-    const fault = queue.shift();
+    const fault = hang ? faults.hang() : queue.shift();
 
     switch (fault?.kind) {
       case 'status': {
@@ -315,7 +329,10 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
 
     const body = parsedBody as Record<string, unknown>;
     const email = { MessageID: randomUUID(), body };
-    accepted.push(email);
+    counts.accepted += 1;
+    if (record) {
+      accepted.push(email);
+    }
     seen.outcome = fault?.kind === 'malformed' ? 'malformed' : 'accepted';
     log?.(
       `${request.method} ${path} → 200 accepted for ${String(body.To)} (${String(body.TemplateAlias ?? body.TemplateId ?? body.Subject)})`
@@ -351,19 +368,22 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   });
 
   await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
 
   return {
     port,
-    origin: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    counts,
+    origin: `${tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}`,
     requests,
     accepted,
     fail: (...next) => {
       queue.push(...next);
     },
     reset: () => {
+      counts.requests = 0;
+      counts.accepted = 0;
       requests.length = 0;
       accepted.length = 0;
       queue.length = 0;

@@ -1,7 +1,7 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
-import { parseConfig } from './config.js';
+import { createConfigCache, parseConfig } from './config.js';
 import { defaultMetadata } from './constant.js';
 import { isLanguageTag, parseMailbox } from './types.js';
 
@@ -220,5 +220,32 @@ describe('isLanguageTag', () => {
 
   it.each(['', 'english language', 'de_DE', '123', 'x'])('rejects %j', (tag) => {
     expect(isLanguageTag(tag)).toBe(false);
+  });
+});
+
+describe('createConfigCache', () => {
+  it('parses a configuration once while it stays the same', () => {
+    const parse = createConfigCache();
+    const first = parse(valid);
+
+    expect(parse(valid)).toBe(first);
+    expect(parse(structuredClone(valid))).toBe(first);
+  });
+
+  it('parses again as soon as anything changes, even inside the same object', () => {
+    const parse = createConfigCache();
+    const saved = structuredClone(valid);
+    parse(saved);
+
+    saved.fromEmail = 'Other <other@example.com>';
+
+    expect(parse(saved).fromEmail).toBe('Other <other@example.com>');
+  });
+
+  it('still rejects an invalid configuration after a valid one', () => {
+    const parse = createConfigCache();
+    parse(valid);
+
+    expect(() => parse({ ...valid, serverToken: '' })).toThrow(ConnectorError);
   });
 });

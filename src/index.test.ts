@@ -157,6 +157,21 @@ describe('sendMessage', () => {
     expect(getConfig).toHaveBeenCalledWith('postmark-mail');
   });
 
+  it('uses a changed saved configuration from the next send on', async () => {
+    const { seen } = postmark([200, okAnswer], [200, okAnswer]);
+    const saved = structuredClone(config);
+    const { sendMessage } = await connector(async () => saved);
+
+    await sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload: {} });
+    saved.serverToken = 'rotated-token';
+    await sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload: {} });
+
+    expect(seen.map(({ headers }) => headers['x-postmark-server-token'])).toEqual([
+      token,
+      'rotated-token',
+    ]);
+  });
+
   it('uses the configuration passed by the Console test instead of the saved one', async () => {
     const lookups = answer(
       'GET',

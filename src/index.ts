@@ -8,7 +8,7 @@ import {
 } from '@logto/connector-kit';
 
 import { checkTemplates } from './check.js';
-import { parseConfig } from './config.js';
+import { createConfigCache, parseConfig } from './config.js';
 import { defaultMetadata, sendEmailPath, sendWithTemplatePath } from './constant.js';
 import { connectorError, postmarkFailureError, toSafeConnectorError } from './errors.js';
 import { callPostmark } from './postmark.js';
@@ -129,12 +129,17 @@ const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
   getConfig,
   getI18nEmailTemplate,
 }) => {
+  const parseSavedConfig = createConfigCache();
+
   const sendMessage: SendMessageFunction = async (data, inputConfig) => {
     // Only the Console's "Send" test passes a configuration: the unsaved form.
     const rawConfig = inputConfig ?? (await getConfig(defaultMetadata.id));
 
     try {
-      return await send(parseConfig(rawConfig), data, {
+      // The Console's form changes with every keystroke; only the saved configuration is worth keeping.
+      const config =
+        inputConfig === undefined ? parseSavedConfig(rawConfig) : parseConfig(rawConfig);
+      return await send(config, data, {
         isConsoleTest: inputConfig !== undefined,
         getI18nEmailTemplate,
       });

@@ -1,4 +1,4 @@
-import ky, { HTTPError, TimeoutError } from 'ky';
+import ky, { HTTPError, type Input, TimeoutError } from 'ky';
 
 import {
   attemptTimeoutMs,
@@ -54,6 +54,23 @@ const describeCause = (error: unknown): string => {
 const backoff = (policy: RetryPolicy) => (attempt: number) =>
   policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
 
+const retryOptions = (policy: RetryPolicy) => ({
+  limit: policy.maxAttempts - 1,
+  methods: ['get', 'post'],
+  statusCodes: retryStatusCodes,
+  afterStatusCodes: [429, 503],
+  maxRetryAfter: policy.retryAfterCapMs,
+  backoffLimit: policy.backoffLimitMs,
+  delay: backoff(policy),
+  retryOnTimeout: true,
+});
+
+const headersFor = (token: string, body?: string) => ({
+  Accept: 'application/json',
+  ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+  'X-Postmark-Server-Token': token,
+});
+
 /**
  * One call to Postmark's API, retried where that is safe and useful, never past the deadline.
  * Resolves with what happened; it only rejects on a bug.
@@ -67,44 +84,36 @@ export const callPostmark = async (
   // eslint-disable-next-line @silverhand/fp/no-let
   let attempts = 0;
 
+  // Ky builds a Request for each call and keeps a clone of it for retries; a body in it would be a
+  // stream, copied for that clone. So ky's Request carries no body, and this fetch sends the
+  // string we hold, whole, on each attempt.
+  const sendAttempt = async (input: Input) => {
+    if (!(input instanceof Request)) {
+      throw new TypeError('ky passes fetch a Request');
+    }
+
+    // eslint-disable-next-line @silverhand/fp/no-mutation
+    attempts += 1;
+    return globalThis.fetch(input.url, {
+      method: input.method,
+      headers: input.headers,
+      body,
+      signal: input.signal,
+    });
+  };
+
   try {
     const response = await ky(path, {
       prefixUrl: postmarkApiUrl,
       method,
-      body,
-      headers: {
-        Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        'X-Postmark-Server-Token': token,
-      },
+      headers: headersFor(token, body),
       signal: deadline,
       timeout: Math.min(policy.attemptTimeoutMs, policy.deadlineMs),
-      retry: {
-        limit: policy.maxAttempts - 1,
-        methods: ['get', 'post'],
-        statusCodes: retryStatusCodes,
-        afterStatusCodes: [429, 503],
-        maxRetryAfter: policy.retryAfterCapMs,
-        backoffLimit: policy.backoffLimitMs,
-        delay: backoff(policy),
-        retryOnTimeout: true,
-      },
-      hooks: {
-        beforeRequest: [
-          () => {
-            // eslint-disable-next-line @silverhand/fp/no-mutation
-            attempts += 1;
-          },
-        ],
-      },
+      retry: retryOptions(policy),
+      fetch: sendAttempt,
     });
 
-    return {
-      ok: true,
-      status: response.status,
-      body: await response.text(),
-      attempts,
-    };
+    return { ok: true, status: response.status, body: await response.text(), attempts };
   } catch (error: unknown) {
     if (error instanceof HTTPError) {
       const text = await error.response.text().catch(() => '');

@@ -18,9 +18,10 @@ const languageOf = (tag: string) => tag.split('-')[0];
 
 const localizedEntry = (entries: TemplateConfig[], candidates: string[]) => {
   for (const candidate of candidates) {
+    const language = languageOf(candidate);
     const match =
       entries.find(({ locale }) => locale?.toLowerCase() === candidate) ??
-      entries.find(({ locale }) => locale?.toLowerCase() === languageOf(candidate));
+      entries.find(({ locale }) => locale?.toLowerCase() === language);
 
     if (match) {
       return match;
@@ -30,7 +31,10 @@ const localizedEntry = (entries: TemplateConfig[], candidates: string[]) => {
 
 const entryFor = (templates: TemplateConfig[], usageType: string, candidates: string[]) => {
   const entries = templates.filter((entry) => entry.usageType === usageType);
-  return localizedEntry(entries, candidates) ?? entries.find(({ locale }) => !locale);
+  const localized = entries.some(({ locale }) => locale)
+    ? localizedEntry(entries, candidates)
+    : undefined;
+  return localized ?? entries.find(({ locale }) => !locale);
 };
 
 /**
