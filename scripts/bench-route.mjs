@@ -8,7 +8,8 @@ const { lookup } = dns;
 
 if (address) {
   dns.lookup = (hostname, options, callback) => {
-    const [settings, done] = typeof options === 'function' ? [{}, options] : [options ?? {}, callback];
+    const [settings, done] =
+      typeof options === 'function' ? [{}, options] : [options ?? {}, callback];
 
     if (hostname !== 'api.postmarkapp.com') {
       lookup(hostname, settings, done);

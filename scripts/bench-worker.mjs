@@ -61,7 +61,13 @@ const plainKy = async () => {
     ky
       .post('https://api.postmarkapp.com/email/withTemplate', {
         headers: { Accept: 'application/json', 'X-Postmark-Server-Token': config.serverToken },
-        json: { From: config.fromEmail, To: to, TemplateAlias: 'logto-sign-in', TemplateModel: payload, Tag: type },
+        json: {
+          From: config.fromEmail,
+          To: to,
+          TemplateAlias: 'logto-sign-in',
+          TemplateModel: payload,
+          Tag: type,
+        },
         timeout: 15_000,
       })
       .json();
@@ -69,8 +75,12 @@ const plainKy = async () => {
 
 /** The two connectors, loaded as Logto core loads them. */
 const loadThroughLogto = async (contender) => {
-  const { buildRawConnector, loadConnectorFactories } = await import('@logto/cli/lib/connector/index.js');
-  const [factory] = await loadConnectorFactories([{ path: packages[contender], name: contender }], false);
+  const { buildRawConnector, loadConnectorFactories } =
+    await import('@logto/cli/lib/connector/index.js');
+  const [factory] = await loadConnectorFactories(
+    [{ path: packages[contender], name: contender }],
+    false
+  );
   const { rawConnector } = await buildRawConnector(factory, async () => config);
   return async (data) => rawConnector.sendMessage(data);
 };
@@ -78,7 +88,8 @@ const loadThroughLogto = async (contender) => {
 const sender = async (contender) =>
   contender === 'floor' ? bareFetch : contender === 'ky' ? plainKy() : loadThroughLogto(contender);
 
-const percentile = (sorted, share) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))];
+const percentile = (sorted, share) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))];
 
 const drive = async (send, inFlight, count, latencies) => {
   let next = 0;
@@ -117,7 +128,9 @@ const throughput = async (contender, inFlight, count) => {
 
 const cold = async (contender) => {
   const start = performance.now();
-  const { default: createConnector } = await import(pathToFileURL(path.join(packages[contender], 'lib', 'index.js')).href);
+  const { default: createConnector } = await import(
+    pathToFileURL(path.join(packages[contender], 'lib', 'index.js')).href
+  );
   await createConnector({
     getConfig: async () => {
       throw new Error('not at start-up');
