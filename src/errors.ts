@@ -1,4 +1,4 @@
-import { ZodError, type ZodIssue } from 'zod';
+import { type ZodError, type ZodIssue } from 'zod';
 
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
@@ -22,7 +22,7 @@ const formatPath = (path: ReadonlyArray<string | number>) =>
 const describeIssue = ({ path, message }: ZodIssue) =>
   path.length > 0 ? `${formatPath(path)}: ${message}` : message;
 
-export const describeZodError = (error: ZodError) =>
+const describeZodError = (error: ZodError) =>
   error.issues.map((issue) => describeIssue(issue)).join('; ');
 
 export const invalidConfig = (error: ZodError) =>
@@ -241,12 +241,10 @@ export const toSafeConnectorError = (error: unknown, secret?: string): Connector
   const safe =
     error instanceof ConnectorError
       ? error
-      : error instanceof ZodError
-        ? invalidConfig(error)
-        : connectorError(
-            ConnectorErrorCodes.General,
-            `Unexpected error in the Postmark connector: ${error instanceof Error ? error.message : String(error)}`
-          );
+      : connectorError(
+          ConnectorErrorCodes.General,
+          `Unexpected error in the Postmark connector: ${error instanceof Error ? error.message : String(error)}`
+        );
 
   if (!secret || !JSON.stringify(safe.data ?? '').includes(secret)) {
     return safe;

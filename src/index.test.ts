@@ -337,6 +337,32 @@ describe('bad input', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('turns any other failure into a general error, without the token', async () => {
+    const { seen } = postmark([200, okAnswer]);
+    const { sendMessage } = await connector(async () => ({
+      ...config,
+      templateModel: { product_name: 'Acme' },
+    }));
+    const payload = {};
+    Object.defineProperty(payload, 'code', {
+      enumerable: true,
+      get() {
+        throw new Error(`cannot read the code (${token})`);
+      },
+    });
+
+    const { code, description, error } = await failure(
+      sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload })
+    );
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(description).toBe(
+      'Unexpected error in the Postmark connector: cannot read the code ([server token])'
+    );
+    expect(`${error.message}${error.stack}`).not.toContain(token);
+    expect(seen).toHaveLength(0);
+  });
+
   it('passes an international address and a display name through unchanged', async () => {
     const { seen } = postmark([200, okAnswer]);
 
