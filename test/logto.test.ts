@@ -175,37 +175,29 @@ describe('sending through the sandbox', () => {
     });
   });
 
-  it('says the token was rejected, without the token', async () => {
-    const connector = await buildConnector(factory, {
-      ...sandboxConfig,
-      serverToken: 'wrong-token-123',
-    });
+  it.each([
+    [
+      'a rejected token',
+      { serverToken: 'wrong-token-123' },
+      'Postmark rejected the server token (HTTP 401, Postmark error 10',
+    ],
+    [
+      'a sender Postmark will not send from',
+      { fromEmail: 'no-reply@unverified.org' },
+      'Postmark will not send from no-reply@unverified.org (HTTP 422, Postmark error 400',
+    ],
+  ])('names %s as a configuration error, without the token', async (_, change, expected) => {
+    const config = { ...sandboxConfig, ...change };
+    const connector = await buildConnector(factory, config);
 
     const error = await errorOf(
       connector.sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload: {} })
     );
 
     expect(error.code).toBe('invalid_config');
-    expect(error.data.errorDescription).toContain(
-      'Postmark rejected the server token (HTTP 401, Postmark error 10'
-    );
-    expect(JSON.stringify(error)).not.toContain('wrong-token-123');
-  });
-
-  it('names a From address Postmark will not send from', async () => {
-    const connector = await buildConnector(factory, {
-      ...sandboxConfig,
-      fromEmail: 'no-reply@unverified.org',
-    });
-
-    const error = await errorOf(
-      connector.sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload: {} })
-    );
-
-    expect(error.code).toBe('invalid_config');
-    expect(error.data.errorDescription).toContain(
-      'Postmark will not send from no-reply@unverified.org (HTTP 422, Postmark error 400'
-    );
+    expect(error.data.errorDescription).toContain(expected);
+    expect(JSON.stringify(error)).not.toContain(config.serverToken);
+    expect(sandbox.accepted).toHaveLength(0);
   });
 
   it('names every missing template in the Console test and sends nothing', async () => {
