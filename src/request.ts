@@ -9,13 +9,16 @@ import {
 
 import { maxRequestBytes } from './constant.js';
 import { connectorError } from './errors.js';
-import { type Mailbox, type PostmarkConfig, type TemplateConfig, parseMailbox } from './types.js';
+import {
+  type Mailbox,
+  type PostmarkConfig,
+  type TemplateConfig,
+  isPlainObject,
+  parseMailbox,
+} from './types.js';
 
 /** A send as Logto asks for it, checked. */
 export type Message = { to: string; type: TemplateType; payload: SendMessagePayload };
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const invalidRequest = (description: string) =>
   connectorError(ConnectorErrorCodes.InvalidRequestParameters, description);

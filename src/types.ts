@@ -47,7 +47,7 @@ export const isLanguageTag = (value: string) => {
   }
 };
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The Console sends an emptied field as `''` (or `null`): that means "not set". */
