@@ -2,11 +2,9 @@ import { ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 
 import { templatePath } from './constant.js';
 import { connectorError, describeFailure, parsePostmarkError } from './errors.js';
-import type { PostmarkAnswer, PostmarkCall } from './postmark.js';
+import { type PostmarkAnswer, callPostmark } from './postmark.js';
 import { describeTemplate, templateKey } from './template.js';
 import type { PostmarkConfig, TemplateConfig } from './types.js';
-
-type Call = (call: PostmarkCall) => Promise<PostmarkAnswer>;
 
 const isMissing = (answer: PostmarkAnswer) =>
   !answer.ok &&
@@ -21,7 +19,7 @@ const describeEntry = (entry: TemplateConfig) =>
  * lists each missing one. The Console's test is the operator's chance to find a wrong alias
  * before a user does.
  */
-export const checkTemplates = async (config: PostmarkConfig, call: Call) => {
+export const checkTemplates = async (config: PostmarkConfig) => {
   const keys = [...new Set(config.templates.map((entry) => templateKey(entry)))];
   const answers = new Map(
     await Promise.all(
@@ -29,7 +27,7 @@ export const checkTemplates = async (config: PostmarkConfig, call: Call) => {
         async (key) =>
           [
             key,
-            await call({
+            await callPostmark({
               method: 'get',
               path: `${templatePath}/${encodeURIComponent(key)}`,
               token: config.serverToken,

@@ -99,7 +99,7 @@ const send = async (
   const message = parseMessage(data);
 
   if (isConsoleTest) {
-    await checkTemplates(config, callPostmark);
+    await checkTemplates(config);
   }
 
   const { path, body, context } = await prepareSend(config, message, getI18nEmailTemplate);
