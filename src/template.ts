@@ -31,10 +31,7 @@ const localizedEntry = (entries: TemplateConfig[], candidates: string[]) => {
 
 const entryFor = (templates: TemplateConfig[], usageType: string, candidates: string[]) => {
   const entries = templates.filter((entry) => entry.usageType === usageType);
-  const localized = entries.some(({ locale }) => locale)
-    ? localizedEntry(entries, candidates)
-    : undefined;
-  return localized ?? entries.find(({ locale }) => !locale);
+  return localizedEntry(entries, candidates) ?? entries.find(({ locale }) => !locale);
 };
 
 /**
