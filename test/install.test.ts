@@ -1,3 +1,0 @@
-import { describeInstall } from './install.js';
-
-describeInstall('^1.2.3');
