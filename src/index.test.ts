@@ -73,6 +73,10 @@ const send = async (
   );
 };
 
+/**
+ * A failed send: the code and the operator's sentence the connector decided on (for a real send
+ * they travel in `data.reason` and `data.operatorMessage`), and what Logto is shown.
+ */
 const failure = async (promise: Promise<unknown>) => {
   const error = await promise.then(
     () => {
@@ -82,9 +86,11 @@ const failure = async (promise: Promise<unknown>) => {
   );
   expect(error).toBeInstanceOf(ConnectorError);
   const { code, data } = error as ConnectorError;
+  const facts = data as { errorDescription: string; operatorMessage?: string; reason?: string };
   return {
-    code,
-    description: (data as { errorDescription: string }).errorDescription,
+    code: facts.reason ?? code,
+    description: facts.operatorMessage ?? facts.errorDescription,
+    shown: { code, description: facts.errorDescription },
     error: error as ConnectorError,
   };
 };
@@ -144,6 +150,7 @@ describe('sendMessage', () => {
       TemplateAlias: 'logto-sign-in',
       TemplateModel: payload,
       Tag: 'SignIn',
+      Metadata: { usage_type: 'SignIn', locale: 'en' },
     });
   });
 
@@ -262,6 +269,7 @@ describe('sendMessage', () => {
       MessageStream: 'logto-auth',
       TrackOpens: true,
       TrackLinks: 'HtmlAndText',
+      Metadata: { usage_type: 'SignIn' },
     });
   });
 
@@ -282,8 +290,8 @@ describe('sendMessage', () => {
 
 describe('bad input', () => {
   it.each([
-    [{ ...config, serverToken: '' }, 'serverToken: is empty'],
-    [{ ...config, fromEmail: 'acme.com' }, 'fromEmail: must be one address'],
+    [{ ...config, serverToken: '' }, 'Server API token (serverToken): is empty'],
+    [{ ...config, fromEmail: 'acme.com' }, 'Sender (fromEmail): must be one address'],
     [{ ...config, templates: templates.slice(1) }, 'add an entry without locale for SignIn'],
   ])('rejects an invalid configuration before any request', async (input, expected) => {
     const { seen } = postmark([200, okAnswer]);
@@ -604,7 +612,7 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.TemplateNotFound);
     expect(description).toBe(
-      'Postmark has no template for SignIn (de): alias "logto-sign-in-de". Create it in Postmark, or fix "templates". Nothing was sent.'
+      'Postmark has no template for SignIn (de): alias "logto-sign-in-de". Create it in Postmark, or fix "Templates". Nothing was sent.'
     );
     expect(error.data).toMatchObject({
       missing: [{ usageType: 'SignIn', locale: 'de', templateAlias: 'logto-sign-in-de' }],
@@ -627,7 +635,7 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.TemplateNotFound);
     expect(description).toBe(
-      'Postmark has no template for Register: alias "logto-register"; BindMfa: ID 77. Create them in Postmark, or fix "templates". Nothing was sent.'
+      'Postmark has no template for Register: alias "logto-register"; BindMfa: ID 77. Create them in Postmark, or fix "Templates". Nothing was sent.'
     );
     expect(seen).toHaveLength(0);
   });
@@ -701,7 +709,9 @@ describe("Logto's custom email templates", () => {
       To: 'user@example.com',
       Subject: 'Votre code 424242 pour Acme',
       HtmlBody: '<p>Code : <b>424242</b> {{unknown}}</p>',
+      TextBody: 'Code : 424242 {{unknown}}',
       Tag: 'SignIn',
+      Metadata: { usage_type: 'SignIn', locale: 'fr' },
     });
   });
 

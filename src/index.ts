@@ -12,6 +12,7 @@ import { createConfigCache, parseConfig } from './config.js';
 import { defaultMetadata, sendEmailPath, sendWithTemplatePath } from './constant.js';
 import { connectorError, postmarkFailureError, toSafeConnectorError } from './errors.js';
 import { callPostmark } from './postmark.js';
+import { present } from './readers.js';
 import {
   type Message,
   customEmailBody,
@@ -23,6 +24,7 @@ import { chooseTemplate, describeTemplate } from './template.js';
 import {
   type PostmarkConfig,
   type PostmarkSendResult,
+  isPlainObject,
   postmarkConfigGuard,
   postmarkSendResultGuard,
 } from './types.js';
@@ -67,7 +69,7 @@ const prepareSend = async (
   if (!template) {
     throw connectorError(
       ConnectorErrorCodes.TemplateNotFound,
-      `No template is configured for usage type ${message.type}, and there is no Generic one to fall back on. Add an entry to "templates".`
+      `No template is configured for usage type ${message.type}, and there is no Generic one to fall back on. Add an entry to "Templates".`
     );
   }
 
@@ -117,6 +119,11 @@ const send = async (
   return parseResult(answer.body);
 };
 
+const localeOf = (data: unknown) =>
+  isPlainObject(data) && isPlainObject(data.payload) && typeof data.payload.locale === 'string'
+    ? data.payload.locale
+    : undefined;
+
 const secretOf = (rawConfig: unknown) =>
   typeof rawConfig === 'object' &&
   rawConfig !== null &&
@@ -144,7 +151,10 @@ const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
         getI18nEmailTemplate,
       });
     } catch (error: unknown) {
-      throw toSafeConnectorError(error, secretOf(rawConfig));
+      throw present(toSafeConnectorError(error, secretOf(rawConfig)), {
+        isConsoleTest: inputConfig !== undefined,
+        locale: localeOf(data),
+      });
     }
   };
 

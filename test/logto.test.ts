@@ -214,7 +214,7 @@ describe('sending through the sandbox', () => {
 
     expect(error.code).toBe('template_not_found');
     expect(error.data.errorDescription).toBe(
-      'Postmark has no template for SignIn (fr): alias "logto-sign-in-fr"; BindMfa: ID 999. Create them in Postmark, or fix "templates". Nothing was sent.'
+      'Postmark has no template for SignIn (fr): alias "logto-sign-in-fr"; BindMfa: ID 999. Create them in Postmark, or fix "Templates". Nothing was sent.'
     );
     expect(sandbox.accepted).toHaveLength(0);
   });
