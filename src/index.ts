@@ -5,6 +5,7 @@ import {
   type SendMessageFunction,
   ConnectorErrorCodes,
   ConnectorType,
+  templateTypeGuard,
 } from '@logto/connector-kit';
 
 import { checkTemplates } from './check.js';
@@ -119,10 +120,17 @@ const send = async (
   return parseResult(answer.body);
 };
 
-const localeOf = (data: unknown) =>
-  isPlainObject(data) && isPlainObject(data.payload) && typeof data.payload.locale === 'string'
-    ? data.payload.locale
-    : undefined;
+/** What the error's readers need from a message that may not have passed its checks. */
+const readerHints = (data: unknown) => ({
+  locale:
+    isPlainObject(data) && isPlainObject(data.payload) && typeof data.payload.locale === 'string'
+      ? data.payload.locale
+      : undefined,
+  usageType:
+    isPlainObject(data) && templateTypeGuard.safeParse(data.type).success
+      ? String(data.type)
+      : undefined,
+});
 
 const secretOf = (rawConfig: unknown) =>
   typeof rawConfig === 'object' &&
@@ -153,7 +161,7 @@ const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
     } catch (error: unknown) {
       throw present(toSafeConnectorError(error, secretOf(rawConfig)), {
         isConsoleTest: inputConfig !== undefined,
-        locale: localeOf(data),
+        ...readerHints(data),
       });
     }
   };

@@ -41,11 +41,21 @@ export type PostmarkCall = {
 export type PostmarkAnswer =
   { ok: true; status: number; body: string; attempts: number } | ({ ok: false } & PostmarkFailure);
 
+const rootCause = (error: unknown) =>
+  error instanceof Error && error.cause instanceof Error ? error.cause : error;
+
+/** A network failure's system code, such as ECONNRESET or ENOTFOUND, when it has one. */
+const causeCode = (error: unknown) => {
+  const cause = rootCause(error);
+  return typeof cause === 'object' && cause !== null && 'code' in cause
+    ? String(cause.code).slice(0, 64)
+    : undefined;
+};
+
 /** Names a network failure by its system code when there is one (ECONNRESET, ENOTFOUND…). */
 const describeCause = (error: unknown): string => {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code =
-    typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : '';
+  const cause = rootCause(error);
+  const code = causeCode(error) ?? '';
   const message = cause instanceof Error ? cause.message : String(cause);
   return code && !message.includes(code) ? `${code} (${message})` : message;
 };
@@ -135,6 +145,7 @@ export const callPostmark = async (
       ok: false,
       kind: 'network',
       cause: describeCause(error),
+      code: causeCode(error),
       attempts,
     };
   }

@@ -54,6 +54,8 @@ export type Reader = {
   isConsoleTest: boolean;
   /** The user's language, for the sentence the sign-in page shows. */
   locale?: string;
+  /** The email Logto asked for, so that the audit log says which flow failed. */
+  usageType?: string;
 };
 
 /**
@@ -63,7 +65,7 @@ export type Reader = {
  * real send gets a short sentence the user can act on, with the operator's account kept in
  * `data` for the audit log. Errors that are not the connector's own pass as they are.
  */
-export const present = (error: ConnectorError, { isConsoleTest, locale }: Reader) => {
+export const present = (error: ConnectorError, { isConsoleTest, locale, usageType }: Reader) => {
   const { code, data } = error;
 
   if (!isPlainObject(data) || !isAdvice(data.advice) || typeof data.errorDescription !== 'string') {
@@ -76,6 +78,7 @@ export const present = (error: ConnectorError, { isConsoleTest, locale }: Reader
     return new ConnectorError(ConnectorErrorCodes.General, {
       errorDescription,
       reason: code,
+      usageType,
       ...facts,
     });
   }
@@ -84,6 +87,7 @@ export const present = (error: ConnectorError, { isConsoleTest, locale }: Reader
     errorDescription: userSentence(advice, locale),
     operatorMessage: errorDescription,
     reason: code,
+    usageType,
     ...facts,
   });
 };
