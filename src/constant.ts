@@ -102,7 +102,7 @@ export const defaultMetadata: ConnectorMetadata = {
     es: 'Envía los correos de Logto (códigos de verificación, invitaciones, MFA) con plantillas de Postmark, con reintentos y errores claros.',
     ru: 'Отправляет письма Logto (коды подтверждения, приглашения, MFA) через шаблоны Postmark, с повторными попытками и понятными ошибками.',
   },
-  readme: './README.md',
+  readme: './docs/guide.en.md',
   formItems: [
     {
       key: 'serverToken',
