@@ -47,10 +47,12 @@ describe("Logto's loader", () => {
     expect(connectorMetadataGuard.safeParse(factory.metadata).success).toBe(true);
   });
 
-  it('turns the logo into an SVG data URI and reads the README', async () => {
+  it("turns the logo into an SVG data URI and reads the Console's guide", async () => {
     const logo = await readFile(path.join(root, 'logo.svg'));
     expect(factory.metadata.logo).toBe(`data:image/svg+xml;base64,${logo.toString('base64')}`);
-    expect(factory.metadata.readme).toBe(await readFile(path.join(root, 'README.md'), 'utf8'));
+    expect(factory.metadata.readme).toBe(
+      await readFile(path.join(root, 'docs/guide.en.md'), 'utf8')
+    );
   });
 
   it('has every form field the configuration reads', () => {
@@ -64,6 +66,9 @@ describe("Logto's loader", () => {
       'trackOpens',
       'trackLinks',
       'templateModel',
+      'metadata',
+      'headers',
+      'recordClientIp',
     ]);
     expect(factory.metadata.formItems?.find(({ key }) => key === 'serverToken')).toMatchObject({
       isConfidential: true,
@@ -91,6 +96,7 @@ describe('sending through the sandbox', () => {
       TemplateAlias: 'logto-generic',
       TemplateModel: { code: '000000', locale: 'en' },
       Tag: 'Generic',
+      Metadata: { usage_type: 'Generic', locale: 'en' },
     });
     const post = sandbox.requests.find(({ method }) => method === 'POST');
     expect(post?.headers).toMatchObject({
@@ -171,7 +177,9 @@ describe('sending through the sandbox', () => {
       To: 'user@example.com',
       Subject: 'SignIn code for Acme Portal',
       HtmlBody: '<p>123456 (en)</p>',
+      TextBody: '123456 (en)',
       Tag: 'SignIn',
+      Metadata: { usage_type: 'SignIn', locale: 'en' },
     });
   });
 
@@ -194,8 +202,10 @@ describe('sending through the sandbox', () => {
       connector.sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload: {} })
     );
 
-    expect(error.code).toBe('invalid_config');
-    expect(error.data.errorDescription).toContain(expected);
+    // The sign-in page shows the user a general error; the audit log keeps why.
+    expect(error.code).toBe('general');
+    expect(error.data).toMatchObject({ reason: 'invalid_config' });
+    expect(error.data.operatorMessage).toContain(expected);
     expect(JSON.stringify(error)).not.toContain(config.serverToken);
     expect(sandbox.accepted).toHaveLength(0);
   });
@@ -212,7 +222,9 @@ describe('sending through the sandbox', () => {
       })
     );
 
-    expect(error.code).toBe('template_not_found');
+    // General, so that the Console shows the operator this sentence.
+    expect(error.code).toBe('general');
+    expect(error.data).toMatchObject({ reason: 'template_not_found' });
     expect(error.data.errorDescription).toBe(
       'Postmark has no template for SignIn (fr): alias "logto-sign-in-fr"; BindMfa: ID 999. Create them in Postmark, or fix "Templates". Nothing was sent.'
     );
