@@ -241,6 +241,11 @@ const attributes = String.raw`(?:[^=>]|=\s*"[^"]*(?:"|$)|=\s*'[^']*(?:'|$)|=)*`;
  * the scan takes linear time whatever the input.
  */
 const token = new RegExp(
+  // The linter cannot see that a hidden element's content runs to `$` when its end tag is
+  // missing, so the attributes before it are never given back; the megabyte inputs in
+  // html-to-text.test.ts (unclosed scripts, end tags that never close, runs of `=` and quotes)
+  // hold each shape to linear time.
+  // eslint-disable-next-line regexp/no-super-linear-backtracking
   [
     String.raw`<!--[\S\s]*?(?:-->|$)`,
     String.raw`<(script|style|title|template|noscript)(?=[\s/>])${attributes}>?[\S\s]*?(?:<\/\1(?=[\s/>])[^>]*>?|$)`,

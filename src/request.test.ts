@@ -148,3 +148,14 @@ describe('language hints', () => {
     ).toBe('user@example.com');
   });
 });
+
+describe('the plain-text part of a large or empty HTML email', () => {
+  it.each([
+    ['over 512 kB', `<p>${'x'.repeat(512 * 1024)}</p>`],
+    ['with no text', '<img src="https://acme.com/logo.png">'],
+  ])('is left out %s', (_, content) => {
+    const body = customEmailBody(config, { subject: 'S', content }, message());
+    expect(body).toMatchObject({ HtmlBody: content });
+    expect(body).not.toHaveProperty('TextBody');
+  });
+});

@@ -146,6 +146,17 @@ export const formatMailbox = ({ name, address }: Mailbox) => {
   return `${displayName} <${address}>`;
 };
 
+/**
+ * The plain-text twin of an HTML email. Real emails are a few dozen kilobytes; past this size the
+ * conversion would cost more than the part is worth, and Postmark sends the HTML alone.
+ */
+const maxTextPartSource = 512 * 1024;
+
+const textPart = (html: string) => {
+  const text = html.length <= maxTextPartSource ? htmlToText(html) : '';
+  return text ? { TextBody: text } : {};
+};
+
 /** The body of `POST /email` for one of Logto's own email templates. */
 export const customEmailBody = (
   config: PostmarkConfig,
@@ -169,7 +180,7 @@ export const customEmailBody = (
     Subject: fill(template.subject),
     ...(template.contentType === 'text/plain'
       ? { TextBody: content }
-      : { HtmlBody: content, TextBody: htmlToText(content) }),
+      : { HtmlBody: content, ...textPart(content) }),
     ...sendingOptions(config, message, template.replyTo ? fill(template.replyTo) : undefined),
   };
 };
