@@ -36,6 +36,9 @@ export const retryStatusCodes = [429, 500, 502, 503, 504];
 /** Postmark rejects requests larger than 10 MB. */
 export const maxRequestBytes = 10 * 1024 * 1024;
 
+/** Postmark answers in a few hundred bytes; of anything longer, only this much is read. */
+export const maxAnswerBytes = 64 * 1024;
+
 /** A template entry in the Console form's default value. */
 const defaultTemplates = [
   [TemplateType.SignIn, 'logto-sign-in'],

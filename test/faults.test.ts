@@ -93,7 +93,7 @@ const cases: Case[] = [
     faults: [faults.reset(), faults.reset(), faults.reset()],
     outcome: 'general',
     attempts: 3,
-    says: 'Could not reach Postmark at api.postmarkapp.com:',
+    says: 'Could not reach Postmark at api.postmarkapp.com: read ECONNRESET (after 3 attempts).',
   },
   {
     name: 'a 422 after a 503',
