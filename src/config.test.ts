@@ -1,9 +1,9 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { createConfigCache, parseConfig } from './config.js';
+import { parseConfig, parseSavedConfig, savedConfigSlots } from './config.js';
 import { defaultMetadata } from './constant.js';
-import { isLanguageTag, parseMailbox } from './types.js';
+import { isLanguageTag, parseMailbox, postmarkConfigGuard } from './types.js';
 
 const templates = [
   { usageType: 'Register', templateAlias: 'logto-register' },
@@ -244,30 +244,75 @@ describe('isLanguageTag', () => {
   });
 });
 
-describe('createConfigCache', () => {
-  it('parses a configuration once while it stays the same', () => {
-    const parse = createConfigCache();
-    const first = parse(valid);
+describe('parseSavedConfig', () => {
+  /** A configuration no other test has parsed: the cache lives as long as the module. */
+  const fresh = (name: string) => structuredClone({ ...valid, serverToken: `token-${name}` });
+  const parses = () => vi.spyOn(postmarkConfigGuard, 'safeParse');
 
-    expect(parse(valid)).toBe(first);
-    expect(parse(structuredClone(valid))).toBe(first);
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('parses a configuration once, however many objects hold it', () => {
+    const spy = parses();
+    const first = parseSavedConfig(fresh('once'));
+
+    expect(parseSavedConfig(fresh('once'))).toBe(first);
+    expect(parseSavedConfig(JSON.parse(JSON.stringify(fresh('once'))))).toBe(first);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(first).toEqual(parseConfig(fresh('once')));
   });
 
   it('parses again as soon as anything changes, even inside the same object', () => {
-    const parse = createConfigCache();
-    const saved = structuredClone(valid);
-    parse(saved);
+    const saved = fresh('changed');
+    parseSavedConfig(saved);
 
     saved.fromEmail = 'Other <other@example.com>';
+    expect(parseSavedConfig(saved).fromEmail).toBe('Other <other@example.com>');
 
-    expect(parse(saved).fromEmail).toBe('Other <other@example.com>');
+    saved.templates[0] = { usageType: 'Register', templateAlias: 'welcome' };
+    expect(parseSavedConfig(saved).templates[0]).toEqual({
+      usageType: 'Register',
+      templateAlias: 'welcome',
+    });
   });
 
-  it('still rejects an invalid configuration after a valid one', () => {
-    const parse = createConfigCache();
-    parse(valid);
+  it('still rejects an invalid configuration after a valid one, each time', () => {
+    parseSavedConfig(fresh('invalid'));
 
-    expect(() => parse({ ...valid, serverToken: '' })).toThrow(ConnectorError);
+    for (const _ of [1, 2]) {
+      expect(() => parseSavedConfig({ ...fresh('invalid'), serverToken: '' })).toThrow(
+        ConnectorError
+      );
+    }
+  });
+
+  it('keeps only the most recently used configurations', () => {
+    const spy = parses();
+    const names = Array.from({ length: savedConfigSlots + 1 }, (_, index) => `bounded-${index}`);
+    const first = parseSavedConfig(fresh(names[0] ?? ''));
+    for (const name of names.slice(1, -1)) {
+      parseSavedConfig(fresh(name));
+    }
+
+    // A hit makes the first the most recent; the next new one pushes out the second instead.
+    expect(parseSavedConfig(fresh(names[0] ?? ''))).toBe(first);
+    parseSavedConfig(fresh(names.at(-1) ?? ''));
+    expect(spy).toHaveBeenCalledTimes(savedConfigSlots + 1);
+
+    expect(parseSavedConfig(fresh(names[0] ?? ''))).toBe(first);
+    expect(spy).toHaveBeenCalledTimes(savedConfigSlots + 1);
+    parseSavedConfig(fresh(names[1] ?? ''));
+    expect(spy).toHaveBeenCalledTimes(savedConfigSlots + 2);
+  });
+
+  it('parses what cannot be JSON as it is, and says what is wrong', () => {
+    const cyclic: Record<string, unknown> = { ...fresh('cyclic') };
+    cyclic.self = cyclic;
+
+    expect(parseSavedConfig(cyclic).serverToken).toBe('token-cyclic');
+    // eslint-disable-next-line unicorn/no-useless-undefined
+    expect(() => parseSavedConfig(undefined)).toThrow(ConnectorError);
   });
 });
 

@@ -12,22 +12,29 @@ export const sendEmailPath = 'email';
 export const templatePath = 'templates';
 
 /**
- * How long one send may take, retries included. A user is waiting on a sign-in page for the code;
- * past this they had better hear that something is wrong than keep staring at a spinner.
+ * How long one send may take, retries included. The sign-in page gives up on Logto after 10 s, and
+ * Logto needs some of that for its own work and the way back to the browser; past this, the user
+ * is better served by a clear error than by a spinner that ends in a browser timeout.
  */
-export const sendDeadlineMs = 15_000;
+export const sendDeadlineMs = 8500;
 
-/** Postmark answers in well under a second; an attempt that takes 5 s is stuck, not slow. */
-export const attemptTimeoutMs = 5000;
+/**
+ * Postmark answers in well under a second; an attempt that takes 3 s is stuck, not slow. A stuck
+ * attempt is retried, so a stale connection costs the user 3 s, not the sign-in.
+ */
+export const attemptTimeoutMs = 3000;
 
 /** The first try and two retries. */
 export const maxAttempts = 3;
 
-/** Backoff before retry n is about `retryBaseDelayMs * 2^(n-1)`, jittered, at most `retryBackoffLimitMs`. */
+/**
+ * Backoff before retry n is about `retryBaseDelayMs * 2^(n-1)`, jittered, at most `retryBackoffLimitMs`.
+ * Two hung attempts and their backoff take at most 6.9 s, leaving the third at least 1.6 s.
+ */
 export const retryBaseDelayMs = 300;
 export const retryBackoffLimitMs = 2000;
 
-/** A longer `Retry-After` is shortened to this, so the retries still fit in the deadline. */
+/** A longer `Retry-After` is shortened to this (ky 1.2.3 gives up instead), so retries fit the deadline. */
 export const retryAfterCapMs = 3000;
 
 /** 429 and the 5xx that mean "try again": Postmark says a 500 usually loses the message. */
@@ -35,6 +42,9 @@ export const retryStatusCodes = [429, 500, 502, 503, 504];
 
 /** Postmark rejects requests larger than 10 MB. */
 export const maxRequestBytes = 10 * 1024 * 1024;
+
+/** Postmark answers in a few hundred bytes; of anything longer, only this much is read. */
+export const maxAnswerBytes = 64 * 1024;
 
 /**
  * Bounds on everything a form or a sign-in request can carry, checked before any other work, so

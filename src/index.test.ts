@@ -33,6 +33,18 @@ const okAnswer = {
 
 type Seen = { method: string; path: string; headers: Record<string, unknown>; body: unknown };
 
+/** A network failure as Node reports it: an Error with a system code (nock drops plain objects). */
+class SystemError extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+const systemError = (code: string, message: string) => new SystemError(code, message);
+
 type Reply = [number, unknown?, Record<string, string>?];
 
 /** Answers each `method` request to api.postmarkapp.com with the next reply, recording what it got. */
@@ -513,7 +525,7 @@ describe('errors from Postmark', () => {
     nock(api)
       .post('/email/withTemplate')
       .times(3)
-      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 1.2.3.4:443' });
+      .replyWithError(systemError('ECONNREFUSED', 'connect ECONNREFUSED 1.2.3.4:443'));
 
     const { code, description } = await failure(send());
 
@@ -644,7 +656,7 @@ describe('the Console test', () => {
     nock(api)
       .get(/\/templates\/.*/)
       .times(12)
-      .replyWithError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND api.postmarkapp.com' });
+      .replyWithError(systemError('ENOTFOUND', 'getaddrinfo ENOTFOUND api.postmarkapp.com'));
     const { seen } = postmark([200, okAnswer]);
 
     const { code, description } = await failure(consoleTest());
@@ -826,7 +838,7 @@ describe('retries', () => {
   it('tries again after a connection reset', async () => {
     nock(api)
       .post('/email/withTemplate')
-      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+      .replyWithError(systemError('ECONNRESET', 'socket hang up'));
     const { seen } = postmark([200, okAnswer]);
 
     await expect(send()).resolves.toEqual(okAnswer);

@@ -9,7 +9,7 @@ import {
 } from '@logto/connector-kit';
 
 import { checkTemplates } from './check.js';
-import { createConfigCache, parseConfig } from './config.js';
+import { parseConfig, parseSavedConfig } from './config.js';
 import { defaultMetadata, sendEmailPath, sendWithTemplatePath } from './constant.js';
 import { connectorError, postmarkFailureError, toSafeConnectorError } from './errors.js';
 import { callPostmark } from './postmark.js';
@@ -144,8 +144,6 @@ const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
   getConfig,
   getI18nEmailTemplate,
 }) => {
-  const parseSavedConfig = createConfigCache();
-
   const sendMessage: SendMessageFunction = async (data, inputConfig) => {
     // Only the Console's "Send" test passes a configuration: the unsaved form.
     const rawConfig = inputConfig ?? (await getConfig(defaultMetadata.id));
