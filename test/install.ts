@@ -79,7 +79,14 @@ export const describeInstall = (ky: string) => {
 
       expect(await readdir(connectors)).toEqual(['connector-postmark-mail']);
       const files = await readdir(path.join(connectors, 'connector-postmark-mail'));
-      expect(files.sort()).toEqual(['LICENSE', 'README.md', 'lib', 'logo.svg', 'package.json']);
+      expect(files.sort()).toEqual([
+        'LICENSE',
+        'README.md',
+        'docs',
+        'lib',
+        'logo.svg',
+        'package.json',
+      ]);
     });
 
     it('loads from there and sends, with nothing but Logto core above it', async () => {
