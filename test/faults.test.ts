@@ -5,10 +5,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { type EmailConnector, TemplateType } from '@logto/connector-kit';
+import { TemplateType } from '@logto/connector-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { buildConnector, loadFactory } from '../sandbox/logto.js';
+import { type Factory, loadFactory, sendAsLogto } from '../sandbox/logto.js';
 import { type Fault, faults, sandboxToken } from '../sandbox/postmark-sandbox.js';
 
 import { type RoutedSandbox, errorOf, sandboxConfig, startRoutedSandbox } from './helpers.js';
@@ -16,12 +16,12 @@ import { type RoutedSandbox, errorOf, sandboxConfig, startRoutedSandbox } from '
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 let sandbox: RoutedSandbox;
-let connector: EmailConnector;
+let factory: Factory;
 const errorsSeen: unknown[] = [];
 
 beforeAll(async () => {
   sandbox = await startRoutedSandbox();
-  connector = await buildConnector(await loadFactory(root), sandboxConfig);
+  factory = await loadFactory(root);
 });
 
 afterAll(async () => {
@@ -33,7 +33,8 @@ beforeEach(() => {
 });
 
 const send = async () =>
-  connector.sendMessage({
+  // Built anew for every send, with the configuration read anew, as Logto core does.
+  sendAsLogto(factory, sandboxConfig, {
     to: 'user@example.com',
     type: TemplateType.SignIn,
     payload: { code: '123456' },

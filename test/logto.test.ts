@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { connectorMetadataGuard, TemplateType } from '@logto/connector-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { buildConnector, consoleTest, loadFactory, samplePayload } from '../sandbox/logto.js';
+import {
+  buildConnector,
+  consoleTest,
+  loadFactory,
+  samplePayload,
+  sendAsLogto,
+} from '../sandbox/logto.js';
 import { sandboxToken } from '../sandbox/postmark-sandbox.js';
 
 import { type RoutedSandbox, errorOf, sandboxConfig, startRoutedSandbox } from './helpers.js';
@@ -108,10 +114,12 @@ describe('sending through the sandbox', () => {
   });
 
   it('sends one email per Logto usage type, falling back to Generic', async () => {
-    const connector = await buildConnector(factory, sandboxConfig);
-
     for (const type of Object.values(TemplateType)) {
-      await connector.sendMessage({ to: 'user@example.com', type, payload: samplePayload(type) });
+      await sendAsLogto(factory, sandboxConfig, {
+        to: 'user@example.com',
+        type,
+        payload: samplePayload(type),
+      });
     }
 
     expect(sandbox.accepted.map(({ body }) => [body.Tag, body.TemplateAlias])).toEqual([
@@ -157,29 +165,41 @@ describe('sending through the sandbox', () => {
     ]);
   });
 
-  it("sends Logto's custom email template through /email", async () => {
-    const connector = await buildConnector(factory, sandboxConfig, async (type, locale) => ({
-      subject: `${type} code for {{application.name}}`,
-      content: `<p>{{code}} (${locale ?? ''})</p>`,
-      contentType: 'text/html',
-      sendFrom: 'Acme Login',
-    }));
+  it("sends Logto's custom HTML template through /email, with its text, headers and Metadata", async () => {
+    const config = {
+      ...sandboxConfig,
+      headers: { 'X-Entity-Ref-ID': 'logto-auth' },
+      metadata: { tenant: 'acme' },
+      recordClientIp: true,
+    };
 
-    await connector.sendMessage({
-      to: 'user@example.com',
-      type: TemplateType.SignIn,
-      payload: samplePayload(TemplateType.SignIn),
-    });
+    await sendAsLogto(
+      factory,
+      config,
+      {
+        to: 'user@example.com',
+        type: TemplateType.SignIn,
+        payload: samplePayload(TemplateType.SignIn),
+        ip: '203.0.113.9',
+      },
+      async (type, locale) => ({
+        subject: `${type} code for {{application.name}}`,
+        content: `<p>{{code}} (${locale ?? ''})</p><p><a href="https://acme.com/help">Help</a></p>`,
+        contentType: 'text/html',
+        sendFrom: 'Acme Login',
+      })
+    );
 
     expect(sandbox.requests[0]?.path).toBe('/email');
     expect(sandbox.accepted[0]?.body).toEqual({
       From: 'Acme Login <no-reply@example.com>',
       To: 'user@example.com',
       Subject: 'SignIn code for Acme Portal',
-      HtmlBody: '<p>123456 (en)</p>',
-      TextBody: '123456 (en)',
+      HtmlBody: '<p>123456 (en)</p><p><a href="https://acme.com/help">Help</a></p>',
+      TextBody: '123456 (en)\n\nHelp (https://acme.com/help)',
       Tag: 'SignIn',
-      Metadata: { usage_type: 'SignIn', locale: 'en' },
+      Headers: [{ Name: 'X-Entity-Ref-ID', Value: 'logto-auth' }],
+      Metadata: { usage_type: 'SignIn', locale: 'en', client_ip: '203.0.113.9', tenant: 'acme' },
     });
   });
 
