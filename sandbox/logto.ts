@@ -80,7 +80,10 @@ export const sendAsLogto = async (
   config: unknown,
   data: Parameters<EmailConnector['sendMessage']>[0],
   getI18nEmailTemplate?: GetI18nEmailTemplate
-) => (await buildConnector(factory, config, getI18nEmailTemplate)).sendMessage(data);
+) => {
+  const connector = await buildConnector(factory, config, getI18nEmailTemplate);
+  return connector.sendMessage(data);
+};
 
 /** A payload like the one Logto sends for each usage type. */
 export const samplePayload = (type: TemplateType): SendMessagePayload => {
