@@ -157,9 +157,10 @@ describe('fault matrix', () => {
       /^Postmark did not answer within 8.5 s \(after 3 attempts\)/
     );
     expect(sandbox.requests.filter(({ method }) => method === 'POST')).toHaveLength(3);
-    // The sign-in page gives up after 10 s; the margin is for a busy machine, not for the connector.
+    // The deadline is 8.5 s; the bound is the sign-in page's own 10 s, which a busy machine's late
+    // timers must not push the answer past either.
     expect(seconds).toBeGreaterThanOrEqual(8.4);
-    expect(seconds).toBeLessThan(9.5);
+    expect(seconds).toBeLessThan(10);
   }, 30_000);
 
   it('delivers after one hung attempt, well before the sign-in page gives up', async () => {
