@@ -2,7 +2,11 @@
  * Loads a connector package the way Logto core does, with the loader from `@logto/cli`, and makes
  * its sends the way Logto core makes them.
  */
-import { buildRawConnector, loadConnectorFactories } from '@logto/cli/lib/connector/index.js';
+import {
+  buildRawConnector,
+  loadConnectorFactories,
+  notImplemented,
+} from '@logto/cli/lib/connector/index.js';
 import {
   type EmailConnector,
   type GetI18nEmailTemplate,
@@ -26,7 +30,10 @@ export const loadFactory = async (packagePath: string) => {
   return factory;
 };
 
-/** The connector as core builds it for a real send: saved config, Logto's own email templates. */
+/**
+ * The connector as core builds it for a real send: core builds it anew for every email, and its
+ * `getConfig` reads the saved configuration from the database each time, a new object.
+ */
 export const buildConnector = async (
   factory: Factory,
   config: unknown,
@@ -34,7 +41,7 @@ export const buildConnector = async (
 ) => {
   const { rawConnector } = await buildRawConnector(
     factory,
-    async () => config,
+    async () => structuredClone(config),
     undefined,
     getI18nEmailTemplate
   );
@@ -42,18 +49,40 @@ export const buildConnector = async (
   return rawConnector as EmailConnector;
 };
 
-/** What core's `POST /connectors/:factoryId/test` does with the unsaved form. */
+/**
+ * What core's `POST /connectors/:factoryId/test` does with the unsaved form: a connector whose
+ * `getConfig` is `notImplemented`, Logto's own email templates, the Console user's address.
+ */
 export const consoleTest = async (
   factory: Factory,
   to: string,
   formConfig: unknown,
-  locale = 'en'
+  {
+    locale = 'en',
+    getI18nEmailTemplate,
+  }: { locale?: string; getI18nEmailTemplate?: GetI18nEmailTemplate } = {}
 ) => {
-  const { rawConnector } = await buildRawConnector(factory);
+  const { rawConnector } = await buildRawConnector(
+    factory,
+    notImplemented,
+    undefined,
+    getI18nEmailTemplate
+  );
   return (rawConnector as EmailConnector).sendMessage(
-    { to, type: TemplateType.Generic, payload: { code: '000000', locale } },
+    { to, type: TemplateType.Generic, payload: { code: '000000', locale }, ip: '::ffff:127.0.0.1' },
     formConfig
   );
+};
+
+/** One real send the way core makes it: the connector built anew, the configuration read anew. */
+export const sendAsLogto = async (
+  factory: Factory,
+  config: unknown,
+  data: Parameters<EmailConnector['sendMessage']>[0],
+  getI18nEmailTemplate?: GetI18nEmailTemplate
+) => {
+  const connector = await buildConnector(factory, config, getI18nEmailTemplate);
+  return connector.sendMessage(data);
 };
 
 /** A payload like the one Logto sends for each usage type. */

@@ -1,8 +1,12 @@
 /**
  * Sends this process's requests for api.postmarkapp.com to a local sandbox, over TLS with a
  * certificate made for the run, so the connector runs unmodified and the token never leaves the
- * machine. Every other host is refused.
+ * machine. Every other host is refused. Both ways out are routed: `fetch` (undici's global
+ * dispatcher) and `node:https` (its global agent).
  */
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import { generate } from 'selfsigned';
 import {
   Agent,
@@ -51,14 +55,41 @@ export const createPostmarkRoute = (port: number, ca: string): Dispatcher => {
   });
 };
 
-/** Routes the global fetch to the sandbox; the returned function undoes it. */
+/** A keep-alive agent, like Node's global one, whose connections to Postmark reach the sandbox. */
+export class PostmarkRouteAgent extends https.Agent {
+  constructor(
+    private readonly port: number,
+    ca?: string
+  ) {
+    super({ keepAlive: true, ca });
+  }
+
+  override createConnection(options: tls.ConnectionOptions): Duplex {
+    if (options.host !== postmarkHost) {
+      throw new Error(`This process only reaches ${postmarkHost}, not ${String(options.host)}.`);
+    }
+
+    return tls.connect({
+      ...options,
+      host: '127.0.0.1',
+      port: this.port,
+      servername: postmarkHost,
+    });
+  }
+}
+
+/** Routes the global fetch and https agent to the sandbox; the returned function undoes it. */
 export const routePostmarkTo = (port: number, ca: string) => {
-  const previous = getGlobalDispatcher();
+  const previous = { dispatcher: getGlobalDispatcher(), agent: https.globalAgent };
   const route = createPostmarkRoute(port, ca);
+  const agent = new PostmarkRouteAgent(port, ca);
   setGlobalDispatcher(route);
+  https.globalAgent = agent;
 
   return async () => {
-    setGlobalDispatcher(previous);
+    setGlobalDispatcher(previous.dispatcher);
+    https.globalAgent = previous.agent;
+    agent.destroy();
     await route.close();
   };
 };

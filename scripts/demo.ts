@@ -57,8 +57,17 @@ const describeOutcome = async (send: () => Promise<unknown>): Promise<[boolean, 
     return [true, `sent, MessageID ${result.MessageID ?? '(none)'}`];
   } catch (error: unknown) {
     if (error instanceof ConnectorError) {
-      const { errorDescription } = error.data as { errorDescription?: string };
-      return [false, `${error.code}: ${errorDescription ?? JSON.stringify(error.data)}`];
+      const { errorDescription, operatorMessage, reason } = error.data as {
+        errorDescription?: string;
+        operatorMessage?: string;
+        reason?: string;
+      };
+      // What the sign-in page shows the user, then what the audit log keeps for the operator.
+      const shown = `${error.code}: ${errorDescription ?? JSON.stringify(error.data)}`;
+      return [
+        false,
+        operatorMessage ? `${shown}\n  audit log: ${reason}: ${operatorMessage}` : shown,
+      ];
     }
     throw error;
   }

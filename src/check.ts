@@ -1,6 +1,6 @@
 import { ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 
-import { templatePath } from './constant.js';
+import { limits, templatePath } from './constant.js';
 import { connectorError, describeFailure, parsePostmarkError } from './errors.js';
 import { type PostmarkAnswer, callPostmark } from './postmark.js';
 import { describeTemplate, templateKey } from './template.js';
@@ -14,27 +14,39 @@ const isMissing = (answer: PostmarkAnswer) =>
 const describeEntry = (entry: TemplateConfig) =>
   `${entry.usageType}${entry.locale ? ` (${entry.locale})` : ''}: ${describeTemplate(entry)}`;
 
+/** `map` for async work, at most `limit` items at a time, results in input order. */
+const mapLimited = async <T, R>(items: T[], limit: number, work: (item: T) => Promise<R>) => {
+  const results: R[] = [];
+  const pending = items.entries();
+  const worker = async () => {
+    for (const [index, item] of pending) {
+      // eslint-disable-next-line no-await-in-loop, @silverhand/fp/no-mutation
+      results[index] = await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+};
+
+const lookUp = async (key: string, token: string) =>
+  [
+    key,
+    await callPostmark({
+      method: 'get',
+      path: `${templatePath}/${encodeURIComponent(key)}`,
+      token,
+    }),
+  ] as const;
+
 /**
- * Looks up every configured template on Postmark, all at once, and fails with one error that
+ * Looks up every configured template on Postmark, a few at a time, and fails with one error that
  * lists each missing one. The Console's test is the operator's chance to find a wrong alias
  * before a user does.
  */
 export const checkTemplates = async (config: PostmarkConfig) => {
   const keys = [...new Set(config.templates.map((entry) => templateKey(entry)))];
   const answers = new Map(
-    await Promise.all(
-      keys.map(
-        async (key) =>
-          [
-            key,
-            await callPostmark({
-              method: 'get',
-              path: `${templatePath}/${encodeURIComponent(key)}`,
-              token: config.serverToken,
-            }),
-          ] as const
-      )
-    )
+    await mapLimited(keys, limits.templateLookups, async (key) => lookUp(key, config.serverToken))
   );
 
   const missing = config.templates.filter((entry) => {
@@ -45,7 +57,7 @@ export const checkTemplates = async (config: PostmarkConfig) => {
   if (missing.length > 0) {
     throw connectorError(
       ConnectorErrorCodes.TemplateNotFound,
-      `Postmark has no template for ${missing.map((entry) => describeEntry(entry)).join('; ')}. Create ${missing.length > 1 ? 'them' : 'it'} in Postmark, or fix "templates". Nothing was sent.`,
+      `Postmark has no template for ${missing.map((entry) => describeEntry(entry)).join('; ')}. Create ${missing.length > 1 ? 'them' : 'it'} in Postmark, or fix "Templates". Nothing was sent.`,
       {
         missing: missing.map(({ usageType, locale, templateAlias, templateId }) => ({
           usageType,
@@ -62,7 +74,7 @@ export const checkTemplates = async (config: PostmarkConfig) => {
   );
 
   if (failed) {
-    const { code, description, details } = describeFailure(failed, {
+    const { code, description, details, advice } = describeFailure(failed, {
       from: config.fromEmail,
       to: '',
       usageType: TemplateType.Generic,
@@ -70,7 +82,8 @@ export const checkTemplates = async (config: PostmarkConfig) => {
     throw connectorError(
       code,
       `Could not check the templates on Postmark. ${description} Nothing was sent.`,
-      details
+      details,
+      advice
     );
   }
 };

@@ -1,9 +1,9 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { createConfigCache, parseConfig } from './config.js';
+import { parseConfig, parseSavedConfig, savedConfigSlots } from './config.js';
 import { defaultMetadata } from './constant.js';
-import { isLanguageTag, parseMailbox } from './types.js';
+import { isLanguageTag, parseMailbox, postmarkConfigGuard } from './types.js';
 
 const templates = [
   { usageType: 'Register', templateAlias: 'logto-register' },
@@ -51,18 +51,30 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    [{ ...valid, serverToken: '' }, 'serverToken: is empty'],
-    [{ ...valid, serverToken: '   ' }, 'serverToken: is empty'],
-    [{ ...valid, serverToken: 'token with spaces' }, 'serverToken: has spaces'],
-    [{ ...valid, serverToken: 42 }, 'serverToken: Expected string, received number'],
-    [{ fromEmail: valid.fromEmail, templates }, 'serverToken: Required'],
-    [{ ...valid, fromEmail: 'not an address' }, 'fromEmail: must be one address'],
-    [{ ...valid, fromEmail: 'a@example.com, b@example.com' }, 'fromEmail: must be one address'],
-    [{ ...valid, fromEmail: 'Acme <no-reply@example.com' }, 'fromEmail: must be one address'],
-    [{ ...valid, templates: 'logto-generic' }, 'templates: Expected array, received string'],
+    [{ ...valid, serverToken: '' }, 'Server API token (serverToken): is empty'],
+    [{ ...valid, serverToken: '   ' }, 'Server API token (serverToken): is empty'],
+    [{ ...valid, serverToken: 'token with spaces' }, 'Server API token (serverToken): has spaces'],
+    [
+      { ...valid, serverToken: 42 },
+      'Server API token (serverToken): Expected string, received number',
+    ],
+    [{ fromEmail: valid.fromEmail, templates }, 'Server API token (serverToken): Required'],
+    [{ ...valid, fromEmail: 'not an address' }, 'Sender (fromEmail): must be one address'],
+    [
+      { ...valid, fromEmail: 'a@example.com, b@example.com' },
+      'Sender (fromEmail): must be one address',
+    ],
+    [
+      { ...valid, fromEmail: 'Acme <no-reply@example.com' },
+      'Sender (fromEmail): must be one address',
+    ],
+    [
+      { ...valid, templates: 'logto-generic' },
+      'Templates (templates): Expected array, received string',
+    ],
     [
       { ...valid, templates: templates.slice(1, 3) },
-      'templates: add an entry without locale for Register, Generic',
+      'Templates (templates): add an entry without locale for Register, Generic',
     ],
     [
       {
@@ -76,39 +88,39 @@ describe('parseConfig', () => {
         ...valid,
         templates: [...templates, { usageType: 'Test', templateAlias: 'logto-test' }],
       },
-      "templates[4].usageType: Invalid enum value. Expected 'SignIn' | 'Register'",
+      "Templates (templates[4].usageType): Invalid enum value. Expected 'SignIn' | 'Register'",
     ],
     [
       {
         ...valid,
         templates: [...templates, { usageType: 'BindMfa', templateAlias: '' }],
       },
-      'templates[4]: give either templateAlias',
+      'Templates (templates[4]): give either templateAlias',
     ],
     [
       { ...valid, templates: [...templates, { usageType: 'BindMfa' }] },
-      'templates[4]: give either templateAlias',
+      'Templates (templates[4]): give either templateAlias',
     ],
     [
       {
         ...valid,
         templates: [...templates, { usageType: 'BindMfa', templateAlias: 'a', templateId: 4 }],
       },
-      'templates[4]: give either templateAlias (the template alias in Postmark) or templateId, not both',
+      'Templates (templates[4]): give either templateAlias (the template alias in Postmark) or templateId, not both',
     ],
     [
       {
         ...valid,
         templates: [...templates, { usageType: 'BindMfa', templateId: -3 }],
       },
-      'templates[4].templateId: Number must be greater than 0',
+      'Templates (templates[4].templateId): Number must be greater than 0',
     ],
     [
       {
         ...valid,
         templates: [...templates, { usageType: 'SignIn', templateAlias: 'x', locale: 'not a tag' }],
       },
-      'templates[4].locale: must be a language tag',
+      'Templates (templates[4].locale): must be a language tag',
     ],
     [
       {
@@ -121,14 +133,23 @@ describe('parseConfig', () => {
       },
       'remove the repeated SignIn (locale DE)',
     ],
-    [{ ...valid, replyTo: 'nobody' }, 'replyTo: must be one address'],
+    [{ ...valid, replyTo: 'nobody' }, 'Reply-To (replyTo): must be one address'],
     [
       { ...valid, trackLinks: 'Always' },
-      "trackLinks: Invalid enum value. Expected 'None' | 'HtmlAndText'",
+      "Link tracking (trackLinks): Invalid enum value. Expected 'ServerSetting' | 'None' | 'HtmlAndText'",
     ],
-    [{ ...valid, trackOpens: 'yes' }, 'trackOpens: Expected boolean, received string'],
-    [{ ...valid, templateModel: [1, 2] }, 'templateModel: must be a JSON object'],
-    [{ ...valid, tag: 'x'.repeat(1001) }, 'tag: String must contain at most 1000 character(s)'],
+    [
+      { ...valid, trackOpens: 'yes' },
+      'Open tracking (trackOpens): must be ServerSetting, On, Off, true or false',
+    ],
+    [
+      { ...valid, templateModel: [1, 2] },
+      'Fixed template values (templateModel): must be a JSON object',
+    ],
+    [
+      { ...valid, tag: 'x'.repeat(1001) },
+      'Tag (tag): String must contain at most 1000 character(s)',
+    ],
     [
       undefined,
       'The configuration is missing: it must be an object with serverToken, fromEmail and templates',
@@ -146,9 +167,9 @@ describe('parseConfig', () => {
       fromEmail: 'x',
       templates: [],
     });
-    expect(description).toContain('serverToken:');
-    expect(description).toContain('fromEmail:');
-    expect(description).toContain('templates:');
+    expect(description).toContain('Server API token (serverToken):');
+    expect(description).toContain('Sender (fromEmail):');
+    expect(description).toContain('Templates (templates):');
   });
 
   it('reads an emptied optional field in the Console as not set', () => {
@@ -223,29 +244,251 @@ describe('isLanguageTag', () => {
   });
 });
 
-describe('createConfigCache', () => {
-  it('parses a configuration once while it stays the same', () => {
-    const parse = createConfigCache();
-    const first = parse(valid);
+describe('parseSavedConfig', () => {
+  /** A configuration no other test has parsed: the cache lives as long as the module. */
+  const fresh = (name: string) => structuredClone({ ...valid, serverToken: `token-${name}` });
+  const parses = () => vi.spyOn(postmarkConfigGuard, 'safeParse');
 
-    expect(parse(valid)).toBe(first);
-    expect(parse(structuredClone(valid))).toBe(first);
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('parses a configuration once, however many objects hold it', () => {
+    const spy = parses();
+    const first = parseSavedConfig(fresh('once'));
+
+    expect(parseSavedConfig(fresh('once'))).toBe(first);
+    expect(parseSavedConfig(JSON.parse(JSON.stringify(fresh('once'))))).toBe(first);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(first).toEqual(parseConfig(fresh('once')));
   });
 
   it('parses again as soon as anything changes, even inside the same object', () => {
-    const parse = createConfigCache();
-    const saved = structuredClone(valid);
-    parse(saved);
+    const saved = fresh('changed');
+    parseSavedConfig(saved);
 
     saved.fromEmail = 'Other <other@example.com>';
+    expect(parseSavedConfig(saved).fromEmail).toBe('Other <other@example.com>');
 
-    expect(parse(saved).fromEmail).toBe('Other <other@example.com>');
+    saved.templates[0] = { usageType: 'Register', templateAlias: 'welcome' };
+    expect(parseSavedConfig(saved).templates[0]).toEqual({
+      usageType: 'Register',
+      templateAlias: 'welcome',
+    });
   });
 
-  it('still rejects an invalid configuration after a valid one', () => {
-    const parse = createConfigCache();
-    parse(valid);
+  it('still rejects an invalid configuration after a valid one, each time', () => {
+    parseSavedConfig(fresh('invalid'));
 
-    expect(() => parse({ ...valid, serverToken: '' })).toThrow(ConnectorError);
+    for (const _ of [1, 2]) {
+      expect(() => parseSavedConfig({ ...fresh('invalid'), serverToken: '' })).toThrow(
+        ConnectorError
+      );
+    }
   });
+
+  it('keeps only the most recently used configurations', () => {
+    const spy = parses();
+    const names = Array.from({ length: savedConfigSlots + 1 }, (_, index) => `bounded-${index}`);
+    const first = parseSavedConfig(fresh(names[0] ?? ''));
+    for (const name of names.slice(1, -1)) {
+      parseSavedConfig(fresh(name));
+    }
+
+    // A hit makes the first the most recent; the next new one pushes out the second instead.
+    expect(parseSavedConfig(fresh(names[0] ?? ''))).toBe(first);
+    parseSavedConfig(fresh(names.at(-1) ?? ''));
+    expect(spy).toHaveBeenCalledTimes(savedConfigSlots + 1);
+
+    expect(parseSavedConfig(fresh(names[0] ?? ''))).toBe(first);
+    expect(spy).toHaveBeenCalledTimes(savedConfigSlots + 1);
+    parseSavedConfig(fresh(names[1] ?? ''));
+    expect(spy).toHaveBeenCalledTimes(savedConfigSlots + 2);
+  });
+
+  it('parses what cannot be JSON as it is, and says what is wrong', () => {
+    const cyclic: Record<string, unknown> = { ...fresh('cyclic') };
+    cyclic.self = cyclic;
+
+    expect(parseSavedConfig(cyclic).serverToken).toBe('token-cyclic');
+    // eslint-disable-next-line unicorn/no-useless-undefined
+    expect(() => parseSavedConfig(undefined)).toThrow(ConnectorError);
+  });
+});
+
+describe('tracking choices', () => {
+  it.each([
+    [{ trackOpens: 'On' }, { trackOpens: true }],
+    [{ trackOpens: 'Off' }, { trackOpens: false }],
+    [{ trackOpens: 'ServerSetting' }, {}],
+    [{ trackOpens: true }, { trackOpens: true }],
+    [{ trackOpens: false }, { trackOpens: false }],
+    [{ trackLinks: 'ServerSetting' }, {}],
+    [{ trackLinks: 'None' }, { trackLinks: 'None' }],
+  ])('reads the Console choice %j as %j', (choice, expected) => {
+    expect(parseConfig({ ...valid, ...choice })).toEqual({ ...valid, ...expected });
+  });
+});
+
+describe('metadata', () => {
+  it('keeps fixed entries of text', () => {
+    expect(parseConfig({ ...valid, metadata: { tenant: 'acme', region: 'eu' } }).metadata).toEqual({
+      tenant: 'acme',
+      region: 'eu',
+    });
+  });
+
+  it.each([
+    [
+      { ['x'.repeat(21)]: 'a' },
+      `Postmark metadata (metadata.${'x'.repeat(21)}): needs a name of 1 to 20 characters`,
+    ],
+    [{ '': 'a' }, 'Postmark metadata (metadata.): needs a name of 1 to 20'],
+    [
+      { tenant: 'x'.repeat(81) },
+      'Postmark metadata (metadata.tenant): must be text of at most 80 characters',
+    ],
+    [{ tenant: 42 }, 'Postmark metadata (metadata.tenant): must be text'],
+    [
+      { usage_type: 'mine' },
+      'Postmark metadata (metadata.usage_type): is set by the connector on every email',
+    ],
+    [{ Client_IP: 'mine' }, 'Postmark metadata (metadata.Client_IP): is set by the connector'],
+    [
+      { tenant: 'a', Tenant: 'b' },
+      'Postmark metadata (metadata.Tenant): repeats a name that differs only in case',
+    ],
+    [
+      Object.fromEntries(Array.from({ length: 8 }, (_, index) => [`k${index}`, 'v'])),
+      'Postmark metadata (metadata): may have at most 7 entries',
+    ],
+    [['tenant', 'acme'], 'Postmark metadata (metadata): must be a JSON object'],
+  ])('refuses %j, naming the entry', (metadata, expected) => {
+    expect(descriptionOf({ ...valid, metadata })).toContain(expected);
+  });
+});
+
+describe('headers', () => {
+  it('keeps valid headers', () => {
+    const headers = { 'X-Entity-Ref-ID': 'logto', 'List-Unsubscribe': '<mailto:u@acme.com>' };
+    expect(parseConfig({ ...valid, headers }).headers).toEqual(headers);
+  });
+
+  it.each([
+    [{ 'Bad Name': 'x' }, 'Custom headers (headers.Bad Name): is not a header name'],
+    [{ 'X-Ünicode': 'x' }, 'Custom headers (headers.X-Ünicode): is not a header name'],
+    [{ ['X-' + 'a'.repeat(99)]: 'x' }, 'is not a header name'],
+    [
+      { From: 'x@evil.example' },
+      'Custom headers (headers.From): is set by the connector or by Postmark',
+    ],
+    [
+      { 'reply-to': 'x@evil.example' },
+      'Custom headers (headers.reply-to): is set by the connector',
+    ],
+    [{ BCC: 'x@evil.example' }, 'Custom headers (headers.BCC): is set by the connector'],
+    [
+      { 'Content-Type': 'text/html' },
+      'Custom headers (headers.Content-Type): is set by the connector',
+    ],
+    [{ 'X-PM-Tag': 'x' }, 'Custom headers (headers.X-PM-Tag): is set by the connector'],
+    [
+      { 'X-Ref': 'a\r\nBcc: x@evil.example' },
+      'Custom headers (headers.X-Ref): must be one line of at most 1000 characters',
+    ],
+    [{ 'X-Ref': 'x'.repeat(1001) }, 'Custom headers (headers.X-Ref): must be one line'],
+    [{ 'X-Ref': 7 }, 'Custom headers (headers.X-Ref): must have a text value'],
+    [
+      Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`X-H${index}`, 'v'])),
+      'Custom headers (headers): may have at most 50 entries',
+    ],
+  ])('refuses %j, naming the header', (headers, expected) => {
+    expect(descriptionOf({ ...valid, headers })).toContain(expected);
+  });
+});
+
+describe('limits', () => {
+  it('refuses more template entries than any real configuration has, without reading them', () => {
+    const many = Array.from({ length: 100_000 }, () => ({
+      usageType: 'SignIn',
+      templateAlias: 'a',
+    }));
+    expect(descriptionOf({ ...valid, templates: many })).toContain(
+      'Templates (templates): may have at most 200 entries'
+    );
+  });
+
+  it('accepts 200 entries', () => {
+    const locales = Array.from({ length: 196 }, (_, index) => ({
+      usageType: 'SignIn',
+      locale: `de-x-t${index}`,
+      templateAlias: `a${index}`,
+    }));
+    expect(parseConfig({ ...valid, templates: [...templates, ...locales] }).templates).toHaveLength(
+      200
+    );
+  });
+
+  it.each([
+    [
+      'a token longer than any Postmark token',
+      { serverToken: 'a'.repeat(257) },
+      'is longer than any Postmark token',
+    ],
+    [
+      'a long alias',
+      { templates: [...templates, { usageType: 'BindMfa', templateAlias: 'a'.repeat(257) }] },
+      'templates[4].templateAlias): String must contain at most 256',
+    ],
+    [
+      'a long locale',
+      {
+        templates: [
+          ...templates,
+          { usageType: 'SignIn', locale: `de-${'a'.repeat(70)}`, templateAlias: 'a' },
+        ],
+      },
+      'must be a language tag',
+    ],
+    [
+      'a long message stream',
+      { messageStream: 's'.repeat(257) },
+      'Message stream (messageStream): String must contain at most 256',
+    ],
+  ])('refuses %s', (_, change, expected) => {
+    expect(descriptionOf({ ...valid, ...change })).toContain(expected);
+  });
+});
+
+describe('parseMailbox limits', () => {
+  const local = (length: number) => 'a'.repeat(length);
+  const domain = (length: number) => `${'d'.repeat(length - 4)}.com`;
+
+  it.each([
+    ['a local part of 64', `${local(64)}@example.com`],
+    ['an address of 254', `${local(64)}@${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(57)}.com`],
+    ['a display name of 256', `${'N'.repeat(256)} <a@example.com>`],
+  ])('accepts %s', (_, value) => {
+    expect(parseMailbox(value)).toBeDefined();
+  });
+
+  it.each([
+    ['a local part of 65', `${local(65)}@example.com`],
+    ['an address of 255', `${local(64)}@${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(58)}.com`],
+    ['a domain of 254', `a@${domain(254)}`],
+    ['a display name of 257', `${'N'.repeat(257)} <a@example.com>`],
+    ['an empty domain label', 'a@example..com'],
+    ['a trailing dot', 'a@example.com.'],
+    ['a leading dot in the domain', 'a@.example.com'],
+  ])('rejects %s', (_, value) => {
+    expect(parseMailbox(value)).toBeUndefined();
+  });
+});
+
+it('names the first ten wrong fields and counts the rest', () => {
+  const wrong = Array.from({ length: 25 }, () => ({ usageType: 'Nope', templateAlias: 'a' }));
+  const description = descriptionOf({ ...valid, templates: [...templates, ...wrong] });
+
+  expect(description.match(/Invalid enum value/g)).toHaveLength(10);
+  expect(description).toMatch(/; and 15 more\.$/);
 });

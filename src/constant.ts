@@ -12,22 +12,29 @@ export const sendEmailPath = 'email';
 export const templatePath = 'templates';
 
 /**
- * How long one send may take, retries included. A user is waiting on a sign-in page for the code;
- * past this they had better hear that something is wrong than keep staring at a spinner.
+ * How long one send may take, retries included. The sign-in page gives up on Logto after 10 s, and
+ * Logto needs some of that for its own work and the way back to the browser; past this, the user
+ * is better served by a clear error than by a spinner that ends in a browser timeout.
  */
-export const sendDeadlineMs = 15_000;
+export const sendDeadlineMs = 8500;
 
-/** Postmark answers in well under a second; an attempt that takes 5 s is stuck, not slow. */
-export const attemptTimeoutMs = 5000;
+/**
+ * Postmark answers in well under a second; an attempt that takes 3 s is stuck, not slow. A stuck
+ * attempt is retried, so a stale connection costs the user 3 s, not the sign-in.
+ */
+export const attemptTimeoutMs = 3000;
 
 /** The first try and two retries. */
 export const maxAttempts = 3;
 
-/** Backoff before retry n is about `retryBaseDelayMs * 2^(n-1)`, jittered, at most `retryBackoffLimitMs`. */
+/**
+ * Backoff before retry n is about `retryBaseDelayMs * 2^(n-1)`, jittered, at most `retryBackoffLimitMs`.
+ * Two hung attempts and their backoff take at most 6.9 s, leaving the third at least 1.6 s.
+ */
 export const retryBaseDelayMs = 300;
 export const retryBackoffLimitMs = 2000;
 
-/** A longer `Retry-After` is shortened to this, so the retries still fit in the deadline. */
+/** A longer `Retry-After` is shortened to this (ky 1.2.3 gives up instead), so retries fit the deadline. */
 export const retryAfterCapMs = 3000;
 
 /** 429 and the 5xx that mean "try again": Postmark says a 500 usually loses the message. */
@@ -36,18 +43,54 @@ export const retryStatusCodes = [429, 500, 502, 503, 504];
 /** Postmark rejects requests larger than 10 MB. */
 export const maxRequestBytes = 10 * 1024 * 1024;
 
-/** A template entry in the Console form's default value. */
+/** Postmark answers in a few hundred bytes; of anything longer, only this much is read. */
+export const maxAnswerBytes = 64 * 1024;
+
+/**
+ * Bounds on everything a form or a sign-in request can carry, checked before any other work, so
+ * that no input can make a check slow. RFC 5321 sets the address limits, Postmark the Metadata
+ * and tag ones; the rest are far above any real configuration.
+ */
+export const limits = {
+  address: 254,
+  localPart: 64,
+  domain: 253,
+  displayName: 256,
+  /** A display name, its address, and the brackets and spaces between them. */
+  mailbox: 520,
+  serverToken: 256,
+  templates: 200,
+  templateAlias: 256,
+  languageTag: 64,
+  uiLocales: 512,
+  uiLocaleTags: 16,
+  messageStream: 256,
+  tag: 1000,
+  headers: 50,
+  headerName: 100,
+  headerValue: 1000,
+  /** Postmark takes 10 fields; the connector sets up to 3 of them. */
+  metadataEntries: 7,
+  metadataName: 20,
+  metadataValue: 80,
+  /** The Console test looks templates up on Postmark this many at a time. */
+  templateLookups: 4,
+} as const;
+
+/** A template entry in the Console form's default value, in the order of the guide. */
 const defaultTemplates = [
-  [TemplateType.SignIn, 'logto-sign-in'],
   [TemplateType.Register, 'logto-register'],
+  [TemplateType.SignIn, 'logto-sign-in'],
   [TemplateType.ForgotPassword, 'logto-forgot-password'],
-  [TemplateType.OrganizationInvitation, 'logto-organization-invitation'],
   [TemplateType.Generic, 'logto-generic'],
+  [TemplateType.OrganizationInvitation, 'logto-organization-invitation'],
   [TemplateType.UserPermissionValidation, 'logto-user-permission-validation'],
   [TemplateType.BindNewIdentifier, 'logto-bind-new-identifier'],
   [TemplateType.MfaVerification, 'logto-mfa-verification'],
   [TemplateType.BindMfa, 'logto-bind-mfa'],
 ].map(([usageType, templateAlias]) => ({ usageType, templateAlias }));
+
+const serverSettingChoice = { value: 'ServerSetting', title: "Use the server's setting" };
 
 export const defaultMetadata: ConnectorMetadata = {
   id: 'postmark-mail',
@@ -69,7 +112,7 @@ export const defaultMetadata: ConnectorMetadata = {
     es: 'Envía los correos de Logto (códigos de verificación, invitaciones, MFA) con plantillas de Postmark, con reintentos y errores claros.',
     ru: 'Отправляет письма Logto (коды подтверждения, приглашения, MFA) через шаблоны Postmark, с повторными попытками и понятными ошибками.',
   },
-  readme: './README.md',
+  readme: './docs/guide.en.md',
   formItems: [
     {
       key: 'serverToken',
@@ -83,12 +126,12 @@ export const defaultMetadata: ConnectorMetadata = {
     },
     {
       key: 'fromEmail',
-      label: 'From',
+      label: 'Sender',
       type: ConnectorConfigFormItemType.Text,
       required: true,
-      placeholder: 'no-reply@your.domain or Your App <no-reply@your.domain>',
+      placeholder: 'Your App <no-reply@your.domain>',
       tooltip:
-        'The sender. Its address must be a confirmed Sender Signature or on a verified domain (Postmark: Sender Signatures).',
+        'The From of every email: an address, or a name and an address. The address must be a confirmed Sender Signature or on a verified domain (Postmark: Sender Signatures).',
     },
     {
       key: 'templates',
@@ -97,7 +140,7 @@ export const defaultMetadata: ConnectorMetadata = {
       required: true,
       defaultValue: defaultTemplates,
       tooltip:
-        'Which Postmark template each Logto email uses. Register, SignIn, ForgotPassword and Generic are required; other types fall back to Generic. The alias is under Templates → your template → Template alias.',
+        'Which Postmark template each Logto email uses. Register, SignIn, ForgotPassword and Generic are required; other types fall back to Generic. An entry may add a "locale" (such as "de") or give "templateId" instead of "templateAlias".',
     },
     {
       key: 'messageStream',
@@ -127,34 +170,68 @@ export const defaultMetadata: ConnectorMetadata = {
     },
     {
       key: 'trackOpens',
-      label: 'Track opens',
-      type: ConnectorConfigFormItemType.Switch,
+      label: 'Open tracking',
+      type: ConnectorConfigFormItemType.Select,
       required: false,
-      tooltip:
-        "Whether Postmark records when the email is opened. Until you set it, the server's own setting applies.",
+      defaultValue: serverSettingChoice.value,
+      selectItems: [
+        serverSettingChoice,
+        { value: 'On', title: 'Track opens' },
+        { value: 'Off', title: 'Do not track opens' },
+      ],
+      tooltip: 'Whether Postmark records when an email is opened.',
     },
     {
       key: 'trackLinks',
-      label: 'Track links',
+      label: 'Link tracking',
       type: ConnectorConfigFormItemType.Select,
       required: false,
+      defaultValue: serverSettingChoice.value,
       selectItems: [
-        { value: 'None', title: 'None' },
-        { value: 'HtmlAndText', title: 'HTML and text' },
-        { value: 'HtmlOnly', title: 'HTML only' },
-        { value: 'TextOnly', title: 'Text only' },
+        serverSettingChoice,
+        { value: 'None', title: 'Do not track links' },
+        { value: 'HtmlAndText', title: 'Track links in HTML and text' },
+        { value: 'HtmlOnly', title: 'Track links in HTML only' },
+        { value: 'TextOnly', title: 'Track links in text only' },
       ],
-      tooltip:
-        "Whether Postmark rewrites links to count clicks. When empty, the server's setting applies.",
+      tooltip: 'Whether Postmark rewrites links to count clicks.',
     },
     {
       key: 'templateModel',
       label: 'Fixed template values',
       type: ConnectorConfigFormItemType.Json,
       required: false,
-      placeholder: '{ "product_name": "Acme", "support_url": "https://acme.com/help" }',
+      defaultValue: {},
       tooltip:
-        'A JSON object merged into every TemplateModel, under the values Logto sends (on a clash, Logto wins).',
+        'A JSON object merged into every TemplateModel, such as { "product_name": "Acme" }. On a clash, the values Logto sends win.',
+    },
+    {
+      key: 'metadata',
+      label: 'Postmark metadata',
+      type: ConnectorConfigFormItemType.Json,
+      required: false,
+      defaultValue: {},
+      tooltip:
+        'Text values added to the Metadata of every email, such as { "tenant": "acme" }, to filter Postmark\'s Activity. Every email already carries usage_type and locale. At most 7 entries; names up to 20 characters, values up to 80.',
+    },
+    {
+      key: 'headers',
+      label: 'Custom headers',
+      type: ConnectorConfigFormItemType.Json,
+      required: false,
+      defaultValue: {},
+      tooltip:
+        'Email headers added to every email, name to value, such as { "X-Entity-Ref-ID": "logto" }. From, To, Cc, Bcc, Subject, Reply-To and the other headers the connector or Postmark sets are refused.',
+    },
+    {
+      key: 'recordClientIp',
+      label: "Record the user's IP address",
+      type: ConnectorConfigFormItemType.Switch,
+      required: false,
+      defaultValue: false,
+      description: "Add the user's IP address to each email's Postmark metadata",
+      tooltip:
+        'Adds client_ip, the address Logto saw the request come from, to the metadata. It is personal data: turn it on only if you need it and your privacy notice covers it.',
     },
   ],
 };

@@ -2,28 +2,54 @@ import { type ZodError, type ZodIssue } from 'zod';
 
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
+import { defaultMetadata } from './constant.js';
 import { postmarkErrorGuard, type PostmarkError } from './types.js';
 
+/** What the person on the sign-in page can do about a failed send. */
+export type Advice = 'retry' | 'address' | 'site';
+
 /**
- * A `ConnectorError` whose `data.errorDescription` is a plain sentence: Logto shows that string
- * verbatim in the Console and in its logs.
+ * A `ConnectorError` whose `data.errorDescription` is the operator's sentence: what happened and
+ * what to change. `present` turns it into what each reader should see before it leaves.
  */
 export const connectorError = (
   code: ConnectorErrorCodes,
   errorDescription: string,
-  details: Record<string, unknown> = {}
-) => new ConnectorError(code, { errorDescription, ...details });
+  details: Record<string, unknown> = {},
+  advice: Advice = 'site'
+) => new ConnectorError(code, { errorDescription, advice, ...details });
+
+/** Kits before 5.1.1 (Logto before 1.43) lack this code; their Logto answers `general` instead. */
+export const usageLimitExceeded =
+  Object.values(ConnectorErrorCodes).find((code) => String(code) === 'usage_limit_exceeded') ??
+  ConnectorErrorCodes.General;
 
 const formatPath = (path: ReadonlyArray<string | number>) =>
   path
     .map((key, index) => (typeof key === 'number' ? `[${key}]` : index ? `.${key}` : key))
     .join('');
 
-const describeIssue = ({ path, message }: ZodIssue) =>
-  path.length > 0 ? `${formatPath(path)}: ${message}` : message;
+const labelOf = (key: string | number | undefined) =>
+  defaultMetadata.formItems?.find((item) => item.key === key)?.label;
 
-const describeZodError = (error: ZodError) =>
-  error.issues.map((issue) => describeIssue(issue)).join('; ');
+/** Names a field as the Console's form does, with its key for JSON editors: `Sender (fromEmail)`. */
+const describeIssue = ({ path, message }: ZodIssue) => {
+  if (path.length === 0) {
+    return message;
+  }
+
+  const label = labelOf(path[0]);
+  return `${label ? `${label} (${formatPath(path)})` : formatPath(path)}: ${message}`;
+};
+
+/** Enough issues to act on; a form with hundreds of wrong entries needs the first few fixed. */
+const shownIssues = 10;
+
+const describeZodError = ({ issues }: ZodError) => {
+  const shown = issues.slice(0, shownIssues).map((issue) => describeIssue(issue));
+  const more = issues.length - shown.length;
+  return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ');
+};
 
 export const invalidConfig = (error: ZodError) =>
   connectorError(
@@ -34,7 +60,7 @@ export const invalidConfig = (error: ZodError) =>
 /** What went wrong on the way to Postmark, before it is put into words. */
 export type PostmarkFailure =
   | { kind: 'http'; status: number; body: string; attempts: number }
-  | { kind: 'network'; cause: string; attempts: number }
+  | { kind: 'network'; cause: string; code?: string; attempts: number }
   | { kind: 'deadline'; milliseconds: number; attempts: number };
 
 /** What the send was about, so that an error can name the thing to fix. */
@@ -55,14 +81,28 @@ export const parsePostmarkError = (body: string): PostmarkError | undefined => {
   }
 };
 
-/** A proxy or load balancer answering instead of Postmark sends HTML; show a short plain excerpt. */
+/**
+ * A proxy or load balancer answering instead of Postmark sends HTML; show a short plain excerpt.
+ * Only the start of the body is read, and a tag ends at the next `<` as well as at `>`, so a
+ * body of nothing but `<` costs no more than any other.
+ */
 const excerpt = (body: string) => {
   const text = body
-    .replaceAll(/<[^>]*>/g, ' ')
+    .slice(0, 4096)
+    .replaceAll(/<[^<>]*>?/g, ' ')
     .replaceAll(/\s+/g, ' ')
     .trim();
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 };
+
+/**
+ * Postmark's host is public; any other address in a network error is this server's (a proxy, a
+ * resolver) and stays out of the error, which the sign-in page's browser receives too.
+ */
+const redactAddresses = (text: string) =>
+  text
+    .replaceAll(/\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?/g, '[address]')
+    .replaceAll(/\[?[\da-f]{0,4}(?::[\da-f]{0,4}){2,7}]?(?::\d{1,5})?/gi, '[address]');
 
 const attemptsNote = (attempts: number) => (attempts > 1 ? ` (after ${attempts} attempts)` : '');
 
@@ -73,13 +113,8 @@ export type Verdict = {
   code: ConnectorErrorCodes;
   description: string;
   details: Record<string, unknown>;
+  advice: Advice;
 };
-
-const verdict = (
-  code: ConnectorErrorCodes,
-  description: string,
-  details: Record<string, unknown> = {}
-): Verdict => ({ code, description, details });
 
 type HttpFacts = {
   status: number;
@@ -95,6 +130,7 @@ type HttpFacts = {
 type HttpRule = {
   when: (facts: HttpFacts) => boolean;
   code: ConnectorErrorCodes;
+  advice: Advice;
   describe: (facts: HttpFacts) => string;
 };
 
@@ -105,48 +141,56 @@ const httpRules: HttpRule[] = [
   {
     when: ({ status, code }) => status === 401 || code === 10,
     code: ConnectorErrorCodes.InvalidConfig,
+    advice: 'site',
     describe: ({ said }) =>
-      `Postmark rejected the server token (${said}). Copy a Server API token from Postmark (Servers → your server → API Tokens) into "serverToken".`,
+      `Postmark rejected the server token (${said}). Copy a Server API token from Postmark (Servers → your server → API Tokens) into "Server API token".`,
   },
   {
     when: ({ status }) => status === 429,
     code: ConnectorErrorCodes.RateLimitExceeded,
+    advice: 'retry',
     describe: ({ said, attempts }) =>
       `Postmark is limiting how fast this server may send (${said})${attemptsNote(attempts)}. Try again in a moment.`,
   },
   {
     when: ({ code }) => code === 400 || code === 401,
     code: ConnectorErrorCodes.InvalidConfig,
+    advice: 'site',
     describe: ({ said, context }) =>
-      `Postmark will not send from ${context.from} (${said}). Add and confirm this address as a Sender Signature, or verify its domain, in Postmark; or change "fromEmail".`,
+      `Postmark will not send from ${context.from} (${said}). Add and confirm this address as a Sender Signature, or verify its domain, in Postmark; or change "Sender".`,
   },
   {
     when: ({ code }) => code === 1101,
     code: ConnectorErrorCodes.TemplateNotFound,
+    advice: 'site',
     describe: ({ said, context }) =>
-      `Postmark has no template with ${context.template ?? 'that alias'} for usage type ${context.usageType} on this server (${said}). Create the template in Postmark, or fix its entry in "templates".`,
+      `Postmark has no template with ${context.template ?? 'that alias'} for usage type ${context.usageType} on this server (${said}). Create the template in Postmark, or fix its entry in "Templates".`,
   },
   {
     when: ({ code }) => code === 405 || code === 412 || code === 413,
-    code: ConnectorErrorCodes.UsageLimitExceeded,
+    code: usageLimitExceeded,
+    advice: 'site',
     describe: ({ said }) =>
       `The Postmark account may not send right now (${said}). Check its credits and status in Postmark.`,
   },
   {
     when: ({ code }) => code === 406,
     code: ConnectorErrorCodes.General,
+    advice: 'address',
     describe: ({ said, context }) =>
       `Postmark will not send to ${context.to}: the address is inactive after a hard bounce or a spam complaint (${said}). If the address is valid, reactivate it under the stream's Suppressions in Postmark.`,
   },
   {
     when: ({ code, status }) => code !== undefined && status >= 500,
     code: ConnectorErrorCodes.General,
+    advice: 'retry',
     describe: ({ said, attempts }) =>
       `Postmark could not take the email (${said})${attemptsNote(attempts)}. Postmark may be having trouble; see https://status.postmarkapp.com.`,
   },
   {
     when: ({ code }) => code !== undefined,
     code: ConnectorErrorCodes.General,
+    advice: 'site',
     describe: ({ said, attempts, code, context }) =>
       `Postmark refused the email${isTemplateError(code) && context.template ? ` with template ${context.template}` : ''} (${said})${attemptsNote(attempts)}.`,
   },
@@ -155,6 +199,7 @@ const httpRules: HttpRule[] = [
 const notPostmark: HttpRule = {
   when: () => true,
   code: ConnectorErrorCodes.General,
+  advice: 'retry',
   describe: ({ status, body, attempts }) => {
     const answer = excerpt(body);
     return `Postmark did not answer as Postmark does: HTTP ${status}${answer ? ` with "${answer}"` : ' with an empty body'}${attemptsNote(attempts)}. A proxy between Logto and Postmark may have answered instead.`;
@@ -178,11 +223,16 @@ const httpFailure = (
   };
   const rule = httpRules.find(({ when }) => when(facts)) ?? notPostmark;
 
-  return verdict(rule.code, rule.describe(facts), {
-    status,
-    attempts,
-    ...(postmark && { postmarkErrorCode: postmark.ErrorCode, postmarkMessage: postmark.Message }),
-  });
+  return {
+    code: rule.code,
+    advice: rule.advice,
+    description: rule.describe(facts),
+    details: {
+      status,
+      attempts,
+      ...(postmark && { postmarkErrorCode: postmark.ErrorCode, postmarkMessage: postmark.Message }),
+    },
+  };
 };
 
 /** Puts a failed Postmark call into words a Console user can act on. */
@@ -193,26 +243,33 @@ export const describeFailure = (failure: PostmarkFailure, context: SendContext):
     }
 
     case 'network': {
-      return verdict(
-        ConnectorErrorCodes.General,
-        `Could not reach Postmark at api.postmarkapp.com: ${failure.cause}${attemptsNote(failure.attempts)}. Check this server's network, DNS and proxy settings.`,
-        { attempts: failure.attempts }
-      );
+      return {
+        code: ConnectorErrorCodes.General,
+        advice: 'retry',
+        description: `Could not reach Postmark at api.postmarkapp.com: ${redactAddresses(failure.cause)}${attemptsNote(failure.attempts)}. Check this server's network, DNS and proxy settings.`,
+        details: { attempts: failure.attempts, cause: failure.code },
+      };
     }
 
     case 'deadline': {
-      return verdict(
-        ConnectorErrorCodes.General,
-        `Postmark did not answer within ${seconds(failure.milliseconds)}${attemptsNote(failure.attempts)}. Postmark may be having trouble; see https://status.postmarkapp.com.`,
-        { attempts: failure.attempts }
-      );
+      return {
+        code: ConnectorErrorCodes.General,
+        advice: 'retry',
+        description: `Postmark did not answer within ${seconds(failure.milliseconds)}${attemptsNote(failure.attempts)}. Postmark may be having trouble; see https://status.postmarkapp.com.`,
+        details: { attempts: failure.attempts, milliseconds: failure.milliseconds },
+      };
     }
   }
 };
 
 export const postmarkFailureError = (failure: PostmarkFailure, context: SendContext) => {
-  const { code, description, details } = describeFailure(failure, context);
-  return connectorError(code, description, details);
+  const { code, description, details, advice } = describeFailure(failure, context);
+  return connectorError(
+    code,
+    description,
+    { usageType: context.usageType, template: context.template, ...details },
+    advice
+  );
 };
 
 const replaceInStrings = (value: unknown, secret: string): unknown => {

@@ -33,6 +33,18 @@ const okAnswer = {
 
 type Seen = { method: string; path: string; headers: Record<string, unknown>; body: unknown };
 
+/** A network failure as Node reports it: an Error with a system code (nock drops plain objects). */
+class SystemError extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+const systemError = (code: string, message: string) => new SystemError(code, message);
+
 type Reply = [number, unknown?, Record<string, string>?];
 
 /** Answers each `method` request to api.postmarkapp.com with the next reply, recording what it got. */
@@ -73,6 +85,10 @@ const send = async (
   );
 };
 
+/**
+ * A failed send: the code and the operator's sentence the connector decided on (for a real send
+ * they travel in `data.reason` and `data.operatorMessage`), and what Logto is shown.
+ */
 const failure = async (promise: Promise<unknown>) => {
   const error = await promise.then(
     () => {
@@ -82,9 +98,11 @@ const failure = async (promise: Promise<unknown>) => {
   );
   expect(error).toBeInstanceOf(ConnectorError);
   const { code, data } = error as ConnectorError;
+  const facts = data as { errorDescription: string; operatorMessage?: string; reason?: string };
   return {
-    code,
-    description: (data as { errorDescription: string }).errorDescription,
+    code: facts.reason ?? code,
+    description: facts.operatorMessage ?? facts.errorDescription,
+    shown: { code, description: facts.errorDescription },
     error: error as ConnectorError,
   };
 };
@@ -144,6 +162,7 @@ describe('sendMessage', () => {
       TemplateAlias: 'logto-sign-in',
       TemplateModel: payload,
       Tag: 'SignIn',
+      Metadata: { usage_type: 'SignIn', locale: 'en' },
     });
   });
 
@@ -262,6 +281,7 @@ describe('sendMessage', () => {
       MessageStream: 'logto-auth',
       TrackOpens: true,
       TrackLinks: 'HtmlAndText',
+      Metadata: { usage_type: 'SignIn' },
     });
   });
 
@@ -282,8 +302,8 @@ describe('sendMessage', () => {
 
 describe('bad input', () => {
   it.each([
-    [{ ...config, serverToken: '' }, 'serverToken: is empty'],
-    [{ ...config, fromEmail: 'acme.com' }, 'fromEmail: must be one address'],
+    [{ ...config, serverToken: '' }, 'Server API token (serverToken): is empty'],
+    [{ ...config, fromEmail: 'acme.com' }, 'Sender (fromEmail): must be one address'],
     [{ ...config, templates: templates.slice(1) }, 'add an entry without locale for SignIn'],
   ])('rejects an invalid configuration before any request', async (input, expected) => {
     const { seen } = postmark([200, okAnswer]);
@@ -505,7 +525,7 @@ describe('errors from Postmark', () => {
     nock(api)
       .post('/email/withTemplate')
       .times(3)
-      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 1.2.3.4:443' });
+      .replyWithError(systemError('ECONNREFUSED', 'connect ECONNREFUSED 1.2.3.4:443'));
 
     const { code, description } = await failure(send());
 
@@ -604,7 +624,7 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.TemplateNotFound);
     expect(description).toBe(
-      'Postmark has no template for SignIn (de): alias "logto-sign-in-de". Create it in Postmark, or fix "templates". Nothing was sent.'
+      'Postmark has no template for SignIn (de): alias "logto-sign-in-de". Create it in Postmark, or fix "Templates". Nothing was sent.'
     );
     expect(error.data).toMatchObject({
       missing: [{ usageType: 'SignIn', locale: 'de', templateAlias: 'logto-sign-in-de' }],
@@ -627,7 +647,7 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.TemplateNotFound);
     expect(description).toBe(
-      'Postmark has no template for Register: alias "logto-register"; BindMfa: ID 77. Create them in Postmark, or fix "templates". Nothing was sent.'
+      'Postmark has no template for Register: alias "logto-register"; BindMfa: ID 77. Create them in Postmark, or fix "Templates". Nothing was sent.'
     );
     expect(seen).toHaveLength(0);
   });
@@ -636,7 +656,7 @@ describe('the Console test', () => {
     nock(api)
       .get(/\/templates\/.*/)
       .times(12)
-      .replyWithError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND api.postmarkapp.com' });
+      .replyWithError(systemError('ENOTFOUND', 'getaddrinfo ENOTFOUND api.postmarkapp.com'));
     const { seen } = postmark([200, okAnswer]);
 
     const { code, description } = await failure(consoleTest());
@@ -701,7 +721,9 @@ describe("Logto's custom email templates", () => {
       To: 'user@example.com',
       Subject: 'Votre code 424242 pour Acme',
       HtmlBody: '<p>Code : <b>424242</b> {{unknown}}</p>',
+      TextBody: 'Code : 424242 {{unknown}}',
       Tag: 'SignIn',
+      Metadata: { usage_type: 'SignIn', locale: 'fr' },
     });
   });
 
@@ -816,7 +838,7 @@ describe('retries', () => {
   it('tries again after a connection reset', async () => {
     nock(api)
       .post('/email/withTemplate')
-      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+      .replyWithError(systemError('ECONNRESET', 'socket hang up'));
     const { seen } = postmark([200, okAnswer]);
 
     await expect(send()).resolves.toEqual(okAnswer);

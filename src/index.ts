@@ -5,13 +5,15 @@ import {
   type SendMessageFunction,
   ConnectorErrorCodes,
   ConnectorType,
+  templateTypeGuard,
 } from '@logto/connector-kit';
 
 import { checkTemplates } from './check.js';
-import { createConfigCache, parseConfig } from './config.js';
+import { parseConfig, parseSavedConfig } from './config.js';
 import { defaultMetadata, sendEmailPath, sendWithTemplatePath } from './constant.js';
 import { connectorError, postmarkFailureError, toSafeConnectorError } from './errors.js';
 import { callPostmark } from './postmark.js';
+import { present } from './readers.js';
 import {
   type Message,
   customEmailBody,
@@ -23,6 +25,7 @@ import { chooseTemplate, describeTemplate } from './template.js';
 import {
   type PostmarkConfig,
   type PostmarkSendResult,
+  isPlainObject,
   postmarkConfigGuard,
   postmarkSendResultGuard,
 } from './types.js';
@@ -67,7 +70,7 @@ const prepareSend = async (
   if (!template) {
     throw connectorError(
       ConnectorErrorCodes.TemplateNotFound,
-      `No template is configured for usage type ${message.type}, and there is no Generic one to fall back on. Add an entry to "templates".`
+      `No template is configured for usage type ${message.type}, and there is no Generic one to fall back on. Add an entry to "Templates".`
     );
   }
 
@@ -117,6 +120,18 @@ const send = async (
   return parseResult(answer.body);
 };
 
+/** What the error's readers need from a message that may not have passed its checks. */
+const readerHints = (data: unknown) => ({
+  locale:
+    isPlainObject(data) && isPlainObject(data.payload) && typeof data.payload.locale === 'string'
+      ? data.payload.locale
+      : undefined,
+  usageType:
+    isPlainObject(data) && templateTypeGuard.safeParse(data.type).success
+      ? String(data.type)
+      : undefined,
+});
+
 const secretOf = (rawConfig: unknown) =>
   typeof rawConfig === 'object' &&
   rawConfig !== null &&
@@ -129,8 +144,6 @@ const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
   getConfig,
   getI18nEmailTemplate,
 }) => {
-  const parseSavedConfig = createConfigCache();
-
   const sendMessage: SendMessageFunction = async (data, inputConfig) => {
     // Only the Console's "Send" test passes a configuration: the unsaved form.
     const rawConfig = inputConfig ?? (await getConfig(defaultMetadata.id));
@@ -144,7 +157,10 @@ const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
         getI18nEmailTemplate,
       });
     } catch (error: unknown) {
-      throw toSafeConnectorError(error, secretOf(rawConfig));
+      throw present(toSafeConnectorError(error, secretOf(rawConfig)), {
+        isConsoleTest: inputConfig !== undefined,
+        ...readerHints(data),
+      });
     }
   };
 

@@ -34,8 +34,8 @@ afterEach(() => {
 describe('callPostmark', () => {
   it('has the documented defaults', () => {
     expect(defaultRetryPolicy).toEqual({
-      attemptTimeoutMs: 5000,
-      deadlineMs: 15_000,
+      attemptTimeoutMs: 3000,
+      deadlineMs: 8500,
       maxAttempts: 3,
       baseDelayMs: 300,
       backoffLimitMs: 2000,

@@ -1,7 +1,8 @@
-import ky, { HTTPError, type Input, TimeoutError } from 'ky';
+import ky, { HTTPError } from 'ky';
 
 import {
   attemptTimeoutMs,
+  maxAnswerBytes,
   maxAttempts,
   postmarkApiUrl,
   retryAfterCapMs,
@@ -11,6 +12,7 @@ import {
   sendDeadlineMs,
 } from './constant.js';
 import type { PostmarkFailure } from './errors.js';
+import { AttemptTimeoutError, answerText, createHttpsFetch } from './transport.js';
 
 export type RetryPolicy = {
   attemptTimeoutMs: number;
@@ -41,11 +43,21 @@ export type PostmarkCall = {
 export type PostmarkAnswer =
   { ok: true; status: number; body: string; attempts: number } | ({ ok: false } & PostmarkFailure);
 
+const rootCause = (error: unknown) =>
+  error instanceof Error && error.cause instanceof Error ? error.cause : error;
+
+/** A network failure's system code, such as ECONNRESET or ENOTFOUND, when it has one. */
+const causeCode = (error: unknown) => {
+  const cause = rootCause(error);
+  return typeof cause === 'object' && cause !== null && 'code' in cause
+    ? String(cause.code).slice(0, 64)
+    : undefined;
+};
+
 /** Names a network failure by its system code when there is one (ECONNRESET, ENOTFOUND…). */
 const describeCause = (error: unknown): string => {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code =
-    typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : '';
+  const cause = rootCause(error);
+  const code = causeCode(error) ?? '';
   const message = cause instanceof Error ? cause.message : String(cause);
   return code && !message.includes(code) ? `${code} (${message})` : message;
 };
@@ -62,7 +74,6 @@ const retryOptions = (policy: RetryPolicy) => ({
   maxRetryAfter: policy.retryAfterCapMs,
   backoffLimit: policy.backoffLimitMs,
   delay: backoff(policy),
-  retryOnTimeout: true,
 });
 
 const headersFor = (token: string, body?: string) => ({
@@ -70,6 +81,9 @@ const headersFor = (token: string, body?: string) => ({
   ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
   'X-Postmark-Server-Token': token,
 });
+
+const timedOut = (error: unknown) =>
+  error instanceof Error && error.cause instanceof AttemptTimeoutError;
 
 /**
  * One call to Postmark's API, retried where that is safe and useful, never past the deadline.
@@ -80,54 +94,48 @@ export const callPostmark = async (
   policy: RetryPolicy = defaultRetryPolicy
 ): Promise<PostmarkAnswer> => {
   const startedAt = Date.now();
-  const deadline = AbortSignal.timeout(policy.deadlineMs);
+  const deadline = new AbortController();
+  const deadlineTimer = setTimeout(() => {
+    deadline.abort();
+  }, policy.deadlineMs);
+  const send = createHttpsFetch({
+    body,
+    attemptTimeoutMs: policy.attemptTimeoutMs,
+    maxAnswerBytes,
+  });
   // eslint-disable-next-line @silverhand/fp/no-let
   let attempts = 0;
-
-  // Ky builds a Request for each call and keeps a clone of it for retries; a body in it would be a
-  // stream, copied for that clone. So ky's Request carries no body, and this fetch sends the
-  // string we hold, whole, on each attempt.
-  const sendAttempt = async (input: Input) => {
-    if (!(input instanceof Request)) {
-      throw new TypeError('ky passes fetch a Request');
-    }
-
-    // eslint-disable-next-line @silverhand/fp/no-mutation
-    attempts += 1;
-    return globalThis.fetch(input.url, {
-      method: input.method,
-      headers: input.headers,
-      body,
-      signal: input.signal,
-    });
-  };
 
   try {
     const response = await ky(path, {
       prefixUrl: postmarkApiUrl,
       method,
       headers: headersFor(token, body),
-      signal: deadline,
-      timeout: Math.min(policy.attemptTimeoutMs, policy.deadlineMs),
+      signal: deadline.signal,
+      // The transport times each attempt out as a network error, which every ky 1.x retries.
+      timeout: false,
       retry: retryOptions(policy),
-      fetch: sendAttempt,
+      async fetch(input) {
+        // eslint-disable-next-line @silverhand/fp/no-mutation
+        attempts += 1;
+        return send(input);
+      },
     });
 
-    return { ok: true, status: response.status, body: await response.text(), attempts };
+    return { ok: true, status: response.status, body: answerText(response), attempts };
   } catch (error: unknown) {
     if (error instanceof HTTPError) {
-      const text = await error.response.text().catch(() => '');
       return {
         ok: false,
         kind: 'http',
         status: error.response.status,
-        body: text,
+        body: answerText(error.response),
         attempts,
       };
     }
 
-    if (deadline.aborted || error instanceof TimeoutError) {
-      const milliseconds = deadline.aborted ? policy.deadlineMs : Date.now() - startedAt;
+    if (deadline.signal.aborted || timedOut(error)) {
+      const milliseconds = deadline.signal.aborted ? policy.deadlineMs : Date.now() - startedAt;
       return { ok: false, kind: 'deadline', milliseconds, attempts };
     }
 
@@ -135,7 +143,10 @@ export const callPostmark = async (
       ok: false,
       kind: 'network',
       cause: describeCause(error),
+      code: causeCode(error),
       attempts,
     };
+  } finally {
+    clearTimeout(deadlineTimer);
   }
 };

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 import {
   ConnectorErrorCodes,
   type EmailTemplateDetails,
@@ -7,8 +9,9 @@ import {
   templateTypeGuard,
 } from '@logto/connector-kit';
 
-import { maxRequestBytes } from './constant.js';
-import { connectorError } from './errors.js';
+import { limits, maxRequestBytes } from './constant.js';
+import { type Advice, connectorError } from './errors.js';
+import { htmlToText } from './html-to-text.js';
 import {
   type Mailbox,
   type PostmarkConfig,
@@ -18,10 +21,40 @@ import {
 } from './types.js';
 
 /** A send as Logto asks for it, checked. */
-export type Message = { to: string; type: TemplateType; payload: SendMessagePayload };
+export type Message = {
+  to: string;
+  type: TemplateType;
+  payload: SendMessagePayload;
+  /** The address Logto saw the request come from, when it is one. */
+  ip?: string;
+};
 
-const invalidRequest = (description: string) =>
-  connectorError(ConnectorErrorCodes.InvalidRequestParameters, description);
+const invalidRequest = (description: string, advice: Advice = 'site') =>
+  connectorError(ConnectorErrorCodes.InvalidRequestParameters, description, {}, advice);
+
+const whiteSpace = /\s+/;
+
+/** The language hints select a template; bounded so that no request can make that slow. */
+const checkLocaleHints = ({ locale, uiLocales }: SendMessagePayload) => {
+  if (typeof locale === 'string' && locale.length > limits.languageTag) {
+    throw invalidRequest(
+      `The language (locale) is ${locale.length} characters long; at most ${limits.languageTag} are accepted.`
+    );
+  }
+
+  if (
+    typeof uiLocales === 'string' &&
+    (uiLocales.length > limits.uiLocales ||
+      uiLocales.trim().split(whiteSpace).length > limits.uiLocaleTags)
+  ) {
+    throw invalidRequest(
+      `The requested languages (ui_locales) exceed ${limits.uiLocaleTags} tags or ${limits.uiLocales} characters.`
+    );
+  }
+};
+
+const clientIp = (ip: unknown) =>
+  typeof ip === 'string' && ip.length <= 45 && isIP(ip) !== 0 ? ip : undefined;
 
 /** Checks what Logto hands `sendMessage`; the payload itself goes to Postmark as it came. */
 export const parseMessage = (data: unknown): Message => {
@@ -29,32 +62,56 @@ export const parseMessage = (data: unknown): Message => {
     throw invalidRequest('The message to send is missing.');
   }
 
-  const { to, type, payload = {} } = data;
+  const { to, type, payload = {}, ip } = data;
 
   if (typeof to !== 'string' || !parseMailbox(to)) {
-    throw invalidRequest('The recipient must be one email address (no lists, no line breaks).');
+    throw invalidRequest(
+      `The recipient must be one email address of at most ${limits.address} characters (no lists, no line breaks).`,
+      'address'
+    );
   }
 
   const usageType = templateTypeGuard.safeParse(type);
 
   if (!usageType.success) {
-    throw invalidRequest(`The usage type ${JSON.stringify(type)} is not one Logto sends.`);
+    throw invalidRequest(
+      `The usage type ${JSON.stringify(type).slice(0, 100)} is not one Logto sends.`
+    );
   }
 
   if (!isPlainObject(payload)) {
     throw invalidRequest('The message payload must be an object.');
   }
 
-  return { to: to.trim(), type: usageType.data, payload };
+  checkLocaleHints(payload);
+
+  return { to: to.trim(), type: usageType.data, payload, ip: clientIp(ip) };
+};
+
+/** What Postmark's Activity can be filtered by: the flow, the language, and the operator's own. */
+const metadataFor = (config: PostmarkConfig, { type, payload, ip }: Message) => ({
+  usage_type: type,
+  ...(typeof payload.locale === 'string' && payload.locale && { locale: payload.locale }),
+  ...(config.recordClientIp && ip && { client_ip: ip }),
+  ...config.metadata,
+});
+
+const headersFor = ({ headers = {} }: PostmarkConfig) => {
+  const entries = Object.entries(headers);
+  return entries.length > 0
+    ? entries.map(([name, value]) => ({ Name: name, Value: value }))
+    : undefined;
 };
 
 /** Postmark's sending options, shared by template and custom emails. */
-const sendingOptions = (config: PostmarkConfig, type: string, replyTo = config.replyTo) => ({
+const sendingOptions = (config: PostmarkConfig, message: Message, replyTo = config.replyTo) => ({
   ReplyTo: replyTo,
-  Tag: config.tag ?? type,
+  Tag: config.tag ?? message.type,
   MessageStream: config.messageStream,
   TrackOpens: config.trackOpens,
   TrackLinks: config.trackLinks,
+  Headers: headersFor(config),
+  Metadata: metadataFor(config, message),
 });
 
 const templateReference = ({ templateAlias, templateId }: TemplateConfig) =>
@@ -64,13 +121,15 @@ const templateReference = ({ templateAlias, templateId }: TemplateConfig) =>
 export const templateEmailBody = (
   config: PostmarkConfig,
   template: TemplateConfig,
-  { to, type, payload }: Message
+  message: Message
 ) => ({
   From: config.fromEmail,
-  To: to,
+  To: message.to,
   ...templateReference(template),
-  TemplateModel: config.templateModel ? { ...config.templateModel, ...payload } : payload,
-  ...sendingOptions(config, type),
+  TemplateModel: config.templateModel
+    ? { ...config.templateModel, ...message.payload }
+    : message.payload,
+  ...sendingOptions(config, message),
 });
 
 // RFC 5322 "specials": a display name holding any of them must be quoted.
@@ -87,13 +146,24 @@ export const formatMailbox = ({ name, address }: Mailbox) => {
   return `${displayName} <${address}>`;
 };
 
+/**
+ * The plain-text twin of an HTML email. Real emails are a few dozen kilobytes; past this size the
+ * conversion would cost more than the part is worth, and Postmark sends the HTML alone.
+ */
+const maxTextPartSource = 512 * 1024;
+
+const textPart = (html: string) => {
+  const text = html.length <= maxTextPartSource ? htmlToText(html) : '';
+  return text ? { TextBody: text } : {};
+};
+
 /** The body of `POST /email` for one of Logto's own email templates. */
 export const customEmailBody = (
   config: PostmarkConfig,
   template: EmailTemplateDetails,
-  { to, type, payload }: Message
+  message: Message
 ) => {
-  const fill = (text: string) => replaceSendMessageHandlebars(text, payload);
+  const fill = (text: string) => replaceSendMessageHandlebars(text, message.payload);
   const sender = parseMailbox(config.fromEmail);
   const from =
     template.sendFrom && sender
@@ -106,10 +176,12 @@ export const customEmailBody = (
 
   return {
     From: from,
-    To: to,
+    To: message.to,
     Subject: fill(template.subject),
-    ...(template.contentType === 'text/plain' ? { TextBody: content } : { HtmlBody: content }),
-    ...sendingOptions(config, type, template.replyTo ? fill(template.replyTo) : undefined),
+    ...(template.contentType === 'text/plain'
+      ? { TextBody: content }
+      : { HtmlBody: content, ...textPart(content) }),
+    ...sendingOptions(config, message, template.replyTo ? fill(template.replyTo) : undefined),
   };
 };
 

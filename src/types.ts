@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 import { TemplateType, templateTypeGuard } from '@logto/connector-kit';
 
+import { limits } from './constant.js';
+
 /** Logto cannot sign users up, in or reset passwords, nor run the Console test, without these. */
 export const requiredUsageTypes = [
   TemplateType.Register,
@@ -10,36 +12,60 @@ export const requiredUsageTypes = [
   TemplateType.Generic,
 ] as const;
 
+/** The Console's choice for "leave it to the Postmark server", in both tracking selects. */
+export const serverSetting = 'ServerSetting';
+export const trackOpensChoices = [serverSetting, 'On', 'Off'] as const;
 export const trackLinksValues = ['None', 'HtmlAndText', 'HtmlOnly', 'TextOnly'] as const;
 
 export type Mailbox = { name?: string; address: string };
 
-// One address: no white space, brackets, quotes or list separators, and a dot in the domain.
-const addressPattern = /^[^\s"(),:;<>@[\\\]]+@[^\s"(),:;<>@[\\\]]+\.[^\s"(),:;<>@[\\\]]+$/u;
+// Each part excludes what separates the parts, so no character can be claimed by two
+// quantifiers: the match takes linear time.
+const localPartPattern = /^[^\s"(),:;<>@[\\\]]+$/u;
+const domainPattern = /^[^\s"(),.:;<>@[\\\]]+(?:\.[^\s"(),.:;<>@[\\\]]+)+$/u;
 const namedAddressPattern = /^(?<name>[^<>]*)<(?<address>[^<>]*)>$/u;
 const controlCharacter = /\p{Cc}/u;
 
+const isAddress = (address: string) => {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+
+  return (
+    at > 0 &&
+    address.length <= limits.address &&
+    local.length <= limits.localPart &&
+    domain.length <= limits.domain &&
+    localPartPattern.test(local) &&
+    domainPattern.test(domain)
+  );
+};
+
 /** Reads `address` or `Display Name <address>`; `undefined` for anything else. */
 export const parseMailbox = (value: string): Mailbox | undefined => {
-  if (controlCharacter.test(value)) {
+  if (value.length > limits.mailbox || controlCharacter.test(value)) {
     return;
   }
 
   const trimmed = value.trim();
   const groups = namedAddressPattern.exec(trimmed)?.groups;
   const address = groups?.address?.trim() ?? trimmed;
+  const name = groups?.name?.trim();
 
-  if (!addressPattern.test(address)) {
+  if (!isAddress(address) || (name && name.length > limits.displayName)) {
     return;
   }
 
-  const name = groups?.name?.trim();
   return name ? { name, address } : { address };
 };
 
 export const isMailbox = (value: string) => parseMailbox(value) !== undefined;
 
 export const isLanguageTag = (value: string) => {
+  if (value.length > limits.languageTag) {
+    return false;
+  }
+
   try {
     return Intl.getCanonicalLocales(value).length === 1;
   } catch {
@@ -61,13 +87,15 @@ const mailbox = z
   .trim()
   .refine(
     isMailbox,
-    'must be one address, such as no-reply@your.domain or Your App <no-reply@your.domain>'
+    `must be one address of at most ${limits.address} characters, such as no-reply@your.domain or Your App <no-reply@your.domain>`
   );
+
+const boundedString = (max: number) => z.string().trim().max(max);
 
 export const templateGuard = z
   .object({
     usageType: templateTypeGuard,
-    templateAlias: optional(z.string().trim().min(1)),
+    templateAlias: optional(boundedString(limits.templateAlias).min(1)),
     templateId: optional(z.number().int().positive()),
     locale: optional(
       z.string().trim().refine(isLanguageTag, 'must be a language tag such as de, pt-BR or zh-Hant')
@@ -85,12 +113,13 @@ export const templateGuard = z
 
 export type TemplateConfig = z.infer<typeof templateGuard>;
 
-const sameLocale = (left?: string, right?: string) => left?.toLowerCase() === right?.toLowerCase();
-
 const describeEntry = ({ usageType, locale }: TemplateConfig) =>
   locale ? `${usageType} (locale ${locale})` : usageType;
 
-export const templatesGuard = z.array(templateGuard).superRefine((templates, context) => {
+const entryKey = ({ usageType, locale }: TemplateConfig) =>
+  `${usageType} ${locale?.toLowerCase() ?? ''}`;
+
+const checkTemplateMap = (templates: TemplateConfig[], context: z.RefinementCtx) => {
   const missing = requiredUsageTypes.filter(
     (type) => !templates.some(({ usageType, locale }) => usageType === type && !locale)
   );
@@ -102,14 +131,13 @@ export const templatesGuard = z.array(templateGuard).superRefine((templates, con
     });
   }
 
-  const duplicates = templates.filter((entry, index) =>
-    templates
-      .slice(0, index)
-      .some(
-        (earlier) =>
-          earlier.usageType === entry.usageType && sameLocale(earlier.locale, entry.locale)
-      )
-  );
+  const seen = new Set<string>();
+  const duplicates = templates.filter((entry) => {
+    const key = entryKey(entry);
+    const repeated = seen.has(key);
+    seen.add(key);
+    return repeated;
+  });
 
   if (duplicates.length > 0) {
     context.addIssue({
@@ -119,7 +147,96 @@ export const templatesGuard = z.array(templateGuard).superRefine((templates, con
         .join(', ')}`,
     });
   }
-});
+};
+
+/** The length is checked first: a pasted list of thousands of entries is refused before it is read. */
+export const templatesGuard = z
+  .array(z.unknown())
+  .max(limits.templates, `may have at most ${limits.templates} entries`)
+  .pipe(z.array(templateGuard).superRefine(checkTemplateMap));
+
+/** Counts a JSON object's keys before anything reads its entries; too many ends the check there. */
+const boundedObject = (maxKeys: number, example: string) =>
+  z
+    .custom<Record<string, unknown>>(isPlainObject, `must be a JSON object, such as ${example}`)
+    .superRefine((value, context) => {
+      if (Object.keys(value).length > maxKeys) {
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `may have at most ${maxKeys} entries`,
+          fatal: true,
+        });
+      }
+    });
+
+/** Postmark sets these from the connector's other fields, or refuses them from a sender. */
+const reservedHeader =
+  /^(?:from|to|cc|bcc|subject|reply-to|sender|date|message-id|return-path|mime-version|content-.*|x-pm-.*)$/i;
+// RFC 9110's token: the characters a header field name may have.
+const headerName = /^[\w!#$%&'*+.^`|~-]+$/;
+const lineBreak = /[\n\r]/;
+
+const checkHeaders = (headers: Record<string, unknown>, context: z.RefinementCtx) => {
+  for (const [name, value] of Object.entries(headers)) {
+    const issue = (message: string) => {
+      context.addIssue({ code: z.ZodIssueCode.custom, path: [name], message });
+    };
+
+    if (name.length > limits.headerName || !headerName.test(name)) {
+      issue(
+        `is not a header name: use letters, digits and - only, at most ${limits.headerName} characters`
+      );
+    } else if (reservedHeader.test(name)) {
+      issue('is set by the connector or by Postmark; remove it from "headers"');
+    } else if (typeof value !== 'string') {
+      issue('must have a text value');
+    } else if (value.length > limits.headerValue || lineBreak.test(value)) {
+      issue(`must be one line of at most ${limits.headerValue} characters`);
+    }
+  }
+};
+
+/** The Metadata keys every send carries. */
+export const connectorMetadataKeys = ['usage_type', 'locale', 'client_ip'] as const;
+
+const ownKeys = new Set<string>(connectorMetadataKeys);
+
+const checkMetadata = (metadata: Record<string, unknown>, context: z.RefinementCtx) => {
+  const names = new Set(ownKeys);
+
+  for (const [name, value] of Object.entries(metadata)) {
+    const issue = (message: string) => {
+      context.addIssue({ code: z.ZodIssueCode.custom, path: [name], message });
+    };
+    const folded = name.toLowerCase();
+
+    if (name.length === 0 || name.length > limits.metadataName) {
+      issue(`needs a name of 1 to ${limits.metadataName} characters (Postmark's limit)`);
+    } else if (names.has(folded)) {
+      issue(
+        ownKeys.has(folded)
+          ? 'is set by the connector on every email; choose another name'
+          : 'repeats a name that differs only in case, which Postmark refuses'
+      );
+    } else if (typeof value !== 'string' || value.length > limits.metadataValue) {
+      issue(`must be text of at most ${limits.metadataValue} characters (Postmark's limit)`);
+    }
+
+    names.add(folded);
+  }
+};
+
+const trackOpens = z
+  .union([z.boolean(), z.enum(trackOpensChoices)], {
+    errorMap: () => ({ message: `must be ${trackOpensChoices.join(', ')}, true or false` }),
+  })
+  .transform((value) =>
+    value === 'On' ? true : value === 'Off' ? false : value === serverSetting ? undefined : value
+  );
+
+const trackLinks = z
+  .enum([serverSetting, ...trackLinksValues])
+  .transform((value) => (value === serverSetting ? undefined : value));
 
 const configShape = 'must be an object with serverToken, fromEmail and templates';
 
@@ -129,23 +246,35 @@ export const postmarkConfigGuard = z.object(
       .string()
       .trim()
       .min(1, 'is empty: paste the Server API token from Postmark')
+      .max(limits.serverToken, 'is longer than any Postmark token: paste it again')
       .regex(
         /^[\u0021-\u007E]+$/,
         'has spaces or characters no Postmark token has: paste it again'
       ),
     fromEmail: mailbox,
     templates: templatesGuard,
-    messageStream: optional(z.string().trim()),
+    messageStream: optional(boundedString(limits.messageStream)),
     replyTo: optional(mailbox),
-    trackOpens: optional(z.boolean()),
-    trackLinks: optional(z.enum(trackLinksValues)),
-    tag: optional(z.string().trim().max(1000)),
+    trackOpens: optional(trackOpens),
+    trackLinks: optional(trackLinks),
+    tag: optional(boundedString(limits.tag)),
     templateModel: optional(
       z.custom<Record<string, unknown>>(
         isPlainObject,
         'must be a JSON object, such as { "product_name": "Acme" }'
       )
     ),
+    metadata: optional(
+      boundedObject(limits.metadataEntries, '{ "tenant": "acme" }').superRefine(checkMetadata)
+    ),
+    headers: optional(
+      boundedObject(limits.headers, '{ "List-Unsubscribe": "<mailto:unsubscribe@acme.com>" }')
+        .superRefine(checkHeaders)
+        .transform((headers) =>
+          Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)]))
+        )
+    ),
+    recordClientIp: optional(z.boolean()),
   },
   {
     required_error: `The configuration is missing: it ${configShape}`,

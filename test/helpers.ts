@@ -43,5 +43,8 @@ export const errorOf = async (promise: Promise<unknown>) =>
       throw new Error('expected a failure, but it resolved');
     },
     (error: unknown) =>
-      error as { code: string; data: { errorDescription: string; attempts?: number } }
+      error as {
+        code: string;
+        data: { errorDescription: string; operatorMessage?: string; attempts?: number };
+      }
   );

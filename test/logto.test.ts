@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { connectorMetadataGuard, TemplateType } from '@logto/connector-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { buildConnector, consoleTest, loadFactory, samplePayload } from '../sandbox/logto.js';
+import {
+  buildConnector,
+  consoleTest,
+  loadFactory,
+  samplePayload,
+  sendAsLogto,
+} from '../sandbox/logto.js';
 import { sandboxToken } from '../sandbox/postmark-sandbox.js';
 
 import { type RoutedSandbox, errorOf, sandboxConfig, startRoutedSandbox } from './helpers.js';
@@ -47,10 +53,12 @@ describe("Logto's loader", () => {
     expect(connectorMetadataGuard.safeParse(factory.metadata).success).toBe(true);
   });
 
-  it('turns the logo into an SVG data URI and reads the README', async () => {
+  it("turns the logo into an SVG data URI and reads the Console's guide", async () => {
     const logo = await readFile(path.join(root, 'logo.svg'));
     expect(factory.metadata.logo).toBe(`data:image/svg+xml;base64,${logo.toString('base64')}`);
-    expect(factory.metadata.readme).toBe(await readFile(path.join(root, 'README.md'), 'utf8'));
+    expect(factory.metadata.readme).toBe(
+      await readFile(path.join(root, 'docs/guide.en.md'), 'utf8')
+    );
   });
 
   it('has every form field the configuration reads', () => {
@@ -64,6 +72,9 @@ describe("Logto's loader", () => {
       'trackOpens',
       'trackLinks',
       'templateModel',
+      'metadata',
+      'headers',
+      'recordClientIp',
     ]);
     expect(factory.metadata.formItems?.find(({ key }) => key === 'serverToken')).toMatchObject({
       isConfidential: true,
@@ -91,6 +102,7 @@ describe('sending through the sandbox', () => {
       TemplateAlias: 'logto-generic',
       TemplateModel: { code: '000000', locale: 'en' },
       Tag: 'Generic',
+      Metadata: { usage_type: 'Generic', locale: 'en' },
     });
     const post = sandbox.requests.find(({ method }) => method === 'POST');
     expect(post?.headers).toMatchObject({
@@ -102,10 +114,12 @@ describe('sending through the sandbox', () => {
   });
 
   it('sends one email per Logto usage type, falling back to Generic', async () => {
-    const connector = await buildConnector(factory, sandboxConfig);
-
     for (const type of Object.values(TemplateType)) {
-      await connector.sendMessage({ to: 'user@example.com', type, payload: samplePayload(type) });
+      await sendAsLogto(factory, sandboxConfig, {
+        to: 'user@example.com',
+        type,
+        payload: samplePayload(type),
+      });
     }
 
     expect(sandbox.accepted.map(({ body }) => [body.Tag, body.TemplateAlias])).toEqual([
@@ -151,27 +165,41 @@ describe('sending through the sandbox', () => {
     ]);
   });
 
-  it("sends Logto's custom email template through /email", async () => {
-    const connector = await buildConnector(factory, sandboxConfig, async (type, locale) => ({
-      subject: `${type} code for {{application.name}}`,
-      content: `<p>{{code}} (${locale ?? ''})</p>`,
-      contentType: 'text/html',
-      sendFrom: 'Acme Login',
-    }));
+  it("sends Logto's custom HTML template through /email, with its text, headers and Metadata", async () => {
+    const config = {
+      ...sandboxConfig,
+      headers: { 'X-Entity-Ref-ID': 'logto-auth' },
+      metadata: { tenant: 'acme' },
+      recordClientIp: true,
+    };
 
-    await connector.sendMessage({
-      to: 'user@example.com',
-      type: TemplateType.SignIn,
-      payload: samplePayload(TemplateType.SignIn),
-    });
+    await sendAsLogto(
+      factory,
+      config,
+      {
+        to: 'user@example.com',
+        type: TemplateType.SignIn,
+        payload: samplePayload(TemplateType.SignIn),
+        ip: '203.0.113.9',
+      },
+      async (type, locale) => ({
+        subject: `${type} code for {{application.name}}`,
+        content: `<p>{{code}} (${locale ?? ''})</p><p><a href="https://acme.com/help">Help</a></p>`,
+        contentType: 'text/html',
+        sendFrom: 'Acme Login',
+      })
+    );
 
     expect(sandbox.requests[0]?.path).toBe('/email');
     expect(sandbox.accepted[0]?.body).toEqual({
       From: 'Acme Login <no-reply@example.com>',
       To: 'user@example.com',
       Subject: 'SignIn code for Acme Portal',
-      HtmlBody: '<p>123456 (en)</p>',
+      HtmlBody: '<p>123456 (en)</p><p><a href="https://acme.com/help">Help</a></p>',
+      TextBody: '123456 (en)\n\nHelp (https://acme.com/help)',
       Tag: 'SignIn',
+      Headers: [{ Name: 'X-Entity-Ref-ID', Value: 'logto-auth' }],
+      Metadata: { usage_type: 'SignIn', locale: 'en', client_ip: '203.0.113.9', tenant: 'acme' },
     });
   });
 
@@ -194,8 +222,10 @@ describe('sending through the sandbox', () => {
       connector.sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload: {} })
     );
 
-    expect(error.code).toBe('invalid_config');
-    expect(error.data.errorDescription).toContain(expected);
+    // The sign-in page shows the user a general error; the audit log keeps why.
+    expect(error.code).toBe('general');
+    expect(error.data).toMatchObject({ reason: 'invalid_config' });
+    expect(error.data.operatorMessage).toContain(expected);
     expect(JSON.stringify(error)).not.toContain(config.serverToken);
     expect(sandbox.accepted).toHaveLength(0);
   });
@@ -212,9 +242,11 @@ describe('sending through the sandbox', () => {
       })
     );
 
-    expect(error.code).toBe('template_not_found');
+    // General, so that the Console shows the operator this sentence.
+    expect(error.code).toBe('general');
+    expect(error.data).toMatchObject({ reason: 'template_not_found' });
     expect(error.data.errorDescription).toBe(
-      'Postmark has no template for SignIn (fr): alias "logto-sign-in-fr"; BindMfa: ID 999. Create them in Postmark, or fix "templates". Nothing was sent.'
+      'Postmark has no template for SignIn (fr): alias "logto-sign-in-fr"; BindMfa: ID 999. Create them in Postmark, or fix "Templates". Nothing was sent.'
     );
     expect(sandbox.accepted).toHaveLength(0);
   });

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-import { ConnectorError, type EmailConnector, TemplateType } from '@logto/connector-kit';
+import { ConnectorError, TemplateType } from '@logto/connector-kit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-import { buildConnector, loadFactory } from '../sandbox/logto.js';
+import { type Factory, loadFactory, sendAsLogto } from '../sandbox/logto.js';
 import { type Fault, faults } from '../sandbox/postmark-sandbox.js';
 
 import { type RoutedSandbox, sandboxConfig, startRoutedSandbox } from './helpers.js';
@@ -21,11 +21,11 @@ const inFlight = 20;
 const faultPercent = 10;
 
 let sandbox: RoutedSandbox;
-let connector: EmailConnector;
+let factory: Factory;
 
 beforeAll(async () => {
   sandbox = await startRoutedSandbox();
-  connector = await buildConnector(await loadFactory(root), sandboxConfig);
+  factory = await loadFactory(root);
 });
 
 afterAll(async () => {
@@ -74,7 +74,8 @@ it(`${sends} sends, ${inFlight} at a time, with about ${faultPercent}% transient
     while (cursor < sends) {
       const code = String(cursor++).padStart(6, '0');
       try {
-        await connector.sendMessage({
+        // Built anew for every send, with the configuration read anew, as Logto core does.
+        await sendAsLogto(factory, sandboxConfig, {
           to: 'user@example.com',
           type: TemplateType.SignIn,
           payload: { code },

@@ -1,0 +1,198 @@
+/**
+ * What each reader of an error gets: the operator in the Console test, the user on the sign-in
+ * page (the error's message), the operator again in the audit log (its data).
+ */
+import nock from 'nock';
+
+import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import createConnector from './index.js';
+import { userSentence } from './readers.js';
+
+const api = 'https://api.postmarkapp.com';
+const token = 'c0ffee00-reader-token-0000';
+const templates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
+  usageType,
+  templateAlias: `logto-${usageType.toLowerCase()}`,
+}));
+const config = { serverToken: token, fromEmail: 'Acme <no-reply@acme.com>', templates };
+
+beforeAll(() => {
+  nock.disableNetConnect();
+});
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+const postmarkAnswers = (status: number, body: unknown, times = 1) =>
+  nock(api)
+    .post('/email/withTemplate')
+    .times(times)
+    .reply(status, body as nock.Body);
+
+const caught = async (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('the send succeeded');
+    },
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(ConnectorError);
+      const { code, data } = error as ConnectorError;
+      expect(JSON.stringify(data)).not.toContain(token);
+      return { code, data: data as Record<string, unknown> };
+    }
+  );
+
+const realSend = async (locale = 'en', input: unknown = config) => {
+  const { sendMessage } = await createConnector({ getConfig: async () => input });
+  return caught(
+    sendMessage({
+      to: 'user@example.com',
+      type: TemplateType.SignIn,
+      payload: { code: '123456', locale },
+    })
+  );
+};
+
+const consoleTest = async (input: unknown = config) => {
+  const { sendMessage } = await createConnector({
+    getConfig: async () => {
+      throw new Error('the Console test reads no saved configuration');
+    },
+  });
+  return caught(
+    sendMessage(
+      { to: 'me@acme.com', type: TemplateType.Generic, payload: { code: '000000' } },
+      input
+    )
+  );
+};
+
+const tokenRejected = { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' };
+
+describe('a real send', () => {
+  it("tells the user what they can do, and keeps the operator's account in the data", async () => {
+    postmarkAnswers(401, tokenRejected);
+
+    const { code, data } = await realSend();
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(data.errorDescription).toBe(
+      'This site cannot send email right now. Please try again later, or contact its support.'
+    );
+    expect(data.operatorMessage).toContain('Postmark rejected the server token');
+    expect(data).toMatchObject({
+      reason: ConnectorErrorCodes.InvalidConfig,
+      postmarkErrorCode: 10,
+      postmarkMessage: tokenRejected.Message,
+      status: 401,
+      attempts: 1,
+      usageType: 'SignIn',
+      template: 'alias "logto-signin"',
+    });
+    expect(data).not.toHaveProperty('advice');
+  });
+
+  it.each([
+    ['de-CH', 'Diese Website kann gerade keine E-Mails senden.'],
+    ['fr', "Ce site ne peut pas envoyer d'e-mails pour le moment."],
+    ['es-419', 'Este sitio no puede enviar correos ahora mismo.'],
+    ['ru', 'Сайт сейчас не может отправлять письма.'],
+    ['ja', 'This site cannot send email right now.'],
+  ])("speaks the user's language (%s)", async (locale, expected) => {
+    postmarkAnswers(401, tokenRejected);
+
+    const { data } = await realSend(locale);
+
+    expect(data.errorDescription).toContain(expected);
+  });
+
+  it('asks the user to check the address Postmark will not send to', async () => {
+    postmarkAnswers(422, { ErrorCode: 406, Message: 'Inactive recipient.' });
+
+    const { code, data } = await realSend();
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(data.errorDescription).toBe(userSentence('address', 'en'));
+    expect(data.operatorMessage).toContain('Postmark will not send to user@example.com');
+  });
+
+  it('asks the user to try again when Postmark cannot be reached, naming no address', async () => {
+    nock(api)
+      .post('/email/withTemplate')
+      .times(3)
+      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.1.2.3:3128' });
+
+    const { data } = await realSend();
+
+    expect(data.errorDescription).toBe(userSentence('retry', 'en'));
+    expect(data).toMatchObject({ reason: 'general', attempts: 3 });
+    expect(data.operatorMessage).toContain('Could not reach Postmark at api.postmarkapp.com');
+    expect(JSON.stringify(data)).not.toContain('10.1.2.3');
+  });
+
+  it('keeps the codes Logto answers with 429: rate limit', async () => {
+    postmarkAnswers(429, { ErrorCode: 429, Message: 'Rate limit exceeded.' }, 3);
+
+    const { code, data } = await realSend();
+
+    expect(code).toBe(ConnectorErrorCodes.RateLimitExceeded);
+    expect(data.operatorMessage).toContain('(after 3 attempts)');
+  });
+
+  it('keeps the codes Logto answers with 429: usage limit', async () => {
+    postmarkAnswers(422, { ErrorCode: 405, Message: 'Not allowed to send: out of credits.' });
+
+    const { code, data } = await realSend();
+
+    expect(code).toBe(ConnectorErrorCodes.UsageLimitExceeded);
+    expect(data.operatorMessage).toContain('Check its credits and status in Postmark');
+  });
+
+  it('says nothing of the configuration to the user when it is invalid', async () => {
+    const { code, data } = await realSend('en', { ...config, fromEmail: 'nobody' });
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(data.errorDescription).toBe(userSentence('site', 'en'));
+    expect(data.operatorMessage).toContain('Sender (fromEmail): must be one address');
+  });
+
+  it('passes an error that is not its own as it is', async () => {
+    const { sendMessage } = await createConnector({
+      getConfig: async () => {
+        throw new ConnectorError(ConnectorErrorCodes.NotImplemented, 'no config here');
+      },
+    });
+
+    await expect(
+      sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload: {} })
+    ).rejects.toMatchObject({ code: ConnectorErrorCodes.NotImplemented });
+  });
+});
+
+describe('the Console test', () => {
+  it('shows the operator the sentence that names what to fix, as a general error', async () => {
+    nock(api)
+      .get(/^\/templates\//)
+      .times(4)
+      .reply(401, tokenRejected);
+
+    const { code, data } = await consoleTest();
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(data.errorDescription).toContain('Postmark rejected the server token');
+    expect(data.errorDescription).toContain('"Server API token"');
+    expect(data.reason).toBe(ConnectorErrorCodes.InvalidConfig);
+  });
+
+  it('names the form field that fails the guard', async () => {
+    const { code, data } = await consoleTest({ ...config, fromEmail: 'nobody' });
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(data.errorDescription).toMatch(
+      /^The Postmark connector's configuration is invalid\. Sender \(fromEmail\): must be one address/
+    );
+  });
+});
