@@ -115,6 +115,16 @@ export const describeInstall = (ky: string) => {
         payload: { code: '271828' },
       });
       expect(sandbox.requests.map(({ outcome }) => outcome)).toEqual(['503', 'reset', 'accepted']);
+
+      // An attempt that gets no answer is retried on every ky: the connector times it out itself.
+      sandbox.reset();
+      sandbox.fail(faults.hang());
+      await (rawConnector as EmailConnector).sendMessage({
+        to: 'user@example.com',
+        type: TemplateType.SignIn,
+        payload: { code: '161803' },
+      });
+      expect(sandbox.requests.map(({ outcome }) => outcome)).toEqual(['hang', 'accepted']);
     });
   });
 };
