@@ -225,7 +225,12 @@ const profileShares = (profile: Profile) => {
   return new Map([...shares].map(([name, time]) => [name, time / total]));
 };
 
-/** Μs to decode a file as UTF-8, as Logto's loader does with README.md on every rebuild. */
+const rotate = <T>(items: T[], by: number) => [
+  ...items.slice(by % items.length),
+  ...items.slice(0, by % items.length),
+];
+
+/** CPU time in µs to decode a file as UTF-8, as Logto's loader does with README.md on every send. */
 const decodeMicroseconds = (bytes: Uint8Array) => {
   const buffer = Buffer.from(bytes);
   const times = 2000;
@@ -280,6 +285,13 @@ const main = async () => {
     },
   ];
   const byKey = new Map(contenders.map((contender) => [contender.key, contender]));
+  const groups = [
+    contenders.filter(
+      ({ build, worker }) => build === 'once' && worker !== 'fetch' && worker !== 'https'
+    ),
+    contenders.filter(({ build }) => build === 'rebuilt'),
+    contenders.filter(({ worker }) => worker === 'fetch' || worker === 'https'),
+  ];
 
   const folder = await mkdtemp(path.join(os.tmpdir(), 'postmark-bench-'));
   const certificate = await createCertificate();
@@ -327,11 +339,9 @@ const main = async () => {
   try {
     const throughput: Record<string, Throughput[]> = {};
     for (let round = 0; round < rounds; round++) {
-      // Each round starts with a different contender, so that none always follows the same one.
-      const order = [
-        ...contenders.slice(round % contenders.length),
-        ...contenders.slice(0, round % contenders.length),
-      ];
+      // Each round runs the groups, and the contenders within each, in a different order, so that
+      // none always follows the same one, and a connector always runs next to its comparison.
+      const order = rotate(groups, round).flatMap((group) => rotate(group, round));
       for (const inFlight of inFlights) {
         for (const contender of order) {
           const result = (await worker(addresses.normal, contender, [
@@ -441,20 +451,28 @@ const main = async () => {
     const loadAfter = os.loadavg();
 
     const baseOf = (contender: Contender) => contender.base ?? contender.key;
-    const rows = (inFlight: InFlight) =>
-      contenders.map((contender) => {
-        const sends = figure(contender.key, inFlight, 'sendsPerSecond');
-        const cpu = figure(contender.key, inFlight, 'cpuMicrosecondsPerSend');
-        const base = baseOf(contender);
-        return `| ${contender.name} | ${format(sends)} | ${ratio(sends, figure(base, inFlight, 'sendsPerSecond'))} | ${format(cpu)} | ${ratio(cpu, figure(base, inFlight, 'cpuMicrosecondsPerSend'))} | ${ratio(cpu, figure('https', inFlight, 'cpuMicrosecondsPerSend'))} | ${format(figure(contender.key, inFlight, 'p50Milliseconds'), 2)} | ${format(figure(contender.key, inFlight, 'p99Milliseconds'), 2)} |`;
-      });
-
+    /**
+     * The median of each round's ratio: a contender and the one it is compared with run next to
+     * each other, so their ratio in a round shares that moment's load on the machine.
+     */
+    const paired = (key: string, base: string, inFlight: InFlight, measure: keyof Throughput) => {
+      const bases = throughput[`${base}@${inFlight}`] ?? [];
+      return median(
+        (throughput[`${key}@${inFlight}`] ?? []).map(
+          (result, round) => result[measure] / (bases[round]?.[measure] ?? Number.NaN)
+        )
+      );
+    };
     const versus = (key: string, inFlight: InFlight, measure: keyof Throughput) => {
       const contender = byKey.get(key);
-      return contender
-        ? figure(key, inFlight, measure) / figure(baseOf(contender), inFlight, measure)
-        : Number.NaN;
+      return contender ? paired(key, baseOf(contender), inFlight, measure) : Number.NaN;
     };
+    const rows = (inFlight: InFlight) =>
+      contenders.map((contender) => {
+        const times = (measure: keyof Throughput) =>
+          format(versus(contender.key, inFlight, measure), 2);
+        return `| ${contender.name} | ${format(figure(contender.key, inFlight, 'sendsPerSecond'))} | ${times('sendsPerSecond')} | ${format(figure(contender.key, inFlight, 'cpuMicrosecondsPerSend'))} | ${times('cpuMicrosecondsPerSend')} | ${format(paired(contender.key, 'https', inFlight, 'cpuMicrosecondsPerSend'), 2)} | ${format(figure(contender.key, inFlight, 'p50Milliseconds'), 2)} | ${format(figure(contender.key, inFlight, 'p99Milliseconds'), 2)} |`;
+      });
 
     type Target = [string, string, boolean];
     const targetsFor = (build: Build, ky: Ky, sendsAtLeast: number, cpuAtMost: number) =>
@@ -556,9 +574,9 @@ one run of \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.
 - Floors: the same request with a bare \`fetch\` and with a bare \`node:https\` request (Node's
   keep-alive global agent), each with a timeout: what any client must do at least.
 - Each measurement runs in a fresh process, after a warm-up; contenders take turns, starting with a
-  different one each round, ${rounds} rounds, and the tables give medians. Ratios compare figures of
-  the same run: a connector with the official one built the same way, a floor with the official one
-  built once.
+  different one each round, ${rounds} rounds. The tables give medians; each ratio is the median of
+  the ratios within a round, where the two contenders ran one after the other: a connector against
+  the official one built the same way, a floor against the official one built once.
 - Reproduce: \`npm install && npm run bench\` (as root: the sandboxes listen on port 443 of
   ${Object.values(addresses).join(', ')}).
 
