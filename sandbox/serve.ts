@@ -2,12 +2,16 @@
  * The sandbox as a process of its own, for the benchmark: its work must not count as the
  * connector's CPU time. Reads the TLS key and certificate from files, prints `ready <port>`.
  *
- *   tsx sandbox/serve.ts --key key.pem --cert cert.pem [--host 127.0.0.1] [--port 443] [--hang]
+ *   tsx sandbox/serve.ts --key key.pem --cert cert.pem [--host 127.0.0.1] [--port 443]
+ *     [--hang | --hang-every-other]
+ *
+ * `--hang`: no request is ever answered. `--hang-every-other`: the first request, the third and so
+ * on get no answer, like a stale connection that swallows one request before a retry gets through.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-import { startSandbox } from './postmark-sandbox.js';
+import { faults, startSandbox } from './postmark-sandbox.js';
 
 const { values } = parseArgs({
   options: {
@@ -16,6 +20,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '0' },
     hang: { type: 'boolean', default: false },
+    'hang-every-other': { type: 'boolean', default: false },
   },
 });
 
@@ -30,6 +35,12 @@ const sandbox = await startSandbox({
   record: false,
   hang: values.hang,
 });
+
+if (values['hang-every-other']) {
+  sandbox.fail(
+    ...Array.from({ length: 10_000 }, (_, index) => (index % 2 ? faults.none() : faults.hang()))
+  );
+}
 
 console.log(`ready ${sandbox.port}`);
 

@@ -102,6 +102,7 @@ export const callPostmark = async (
     body,
     attemptTimeoutMs: policy.attemptTimeoutMs,
     maxAnswerBytes,
+    signal: deadline.signal,
   });
   // eslint-disable-next-line @silverhand/fp/no-let
   let attempts = 0;

@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -88,6 +90,11 @@ const socketClosed = async (socket: Socket | undefined) =>
     expect(closed).toContain(socket);
   });
 
+const collectGarbage = () => {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+};
+
 const failureOf = async (promise: Promise<unknown>) =>
   promise.then(
     () => {
@@ -166,25 +173,40 @@ describe('createHttpsFetch', () => {
     expect(Object.keys(agent.sockets)).toHaveLength(0);
   });
 
-  it("stops when the Request's signal aborts, and lets go of its socket", async () => {
-    const send = setUp(hang);
+  it('stops when its signal aborts, and lets go of its socket', async () => {
     const controller = new AbortController();
+    const send = setUp(hang, { signal: controller.signal });
     const reason = new Error('the deadline passed');
     setTimeout(() => {
       controller.abort(reason);
     }, 100);
 
-    await expect(send(postmarkRequest(controller.signal))).rejects.toBe(reason);
+    await expect(send(postmarkRequest())).rejects.toBe(reason);
     await socketClosed(seen[0]?.socket);
     expect(Object.keys(agent.sockets)).toHaveLength(0);
   });
 
-  it('sends nothing for a Request whose signal has already aborted', async () => {
-    const send = setUp(ok);
+  it("stops on its signal even after a garbage collection, when a cloned Request's would not", async () => {
+    const controller = new AbortController();
+    const send = setUp(hang, { signal: controller.signal });
+    // What ky passes: a clone of a Request made with the deadline's signal.
+    const request = postmarkRequest(controller.signal).clone();
+    const reason = new Error('the deadline passed');
 
-    await expect(send(postmarkRequest(AbortSignal.abort()))).rejects.toMatchObject({
-      name: 'AbortError',
+    const sent = send(request);
+    await vi.waitFor(() => {
+      expect(seen).toHaveLength(1);
     });
+    collectGarbage();
+    controller.abort(reason);
+
+    await expect(sent).rejects.toBe(reason);
+  });
+
+  it('sends nothing once its signal has aborted', async () => {
+    const send = setUp(ok, { signal: AbortSignal.abort() });
+
+    await expect(send(postmarkRequest())).rejects.toMatchObject({ name: 'AbortError' });
     expect(seen).toHaveLength(0);
   });
 

@@ -20,6 +20,12 @@ export type TransportOptions = {
   /** Bytes of an answer kept; the rest is never read. */
   maxAnswerBytes: number;
   /**
+   * Ends the attempt at once when it aborts: the send's deadline. The Request's own signal is no
+   * use for that: ky passes a clone, and a cloned Request's signal stops following the one it came
+   * from once the garbage collector has run (Node 20 and 22).
+   */
+  signal?: AbortSignal;
+  /**
    * Node's global agent when absent: it keeps connections alive and, with NODE_USE_ENV_PROXY=1
    * (Node 22.21+), goes through HTTPS_PROXY unless NO_PROXY names the host.
    */
@@ -64,12 +70,10 @@ const toResponse = (incoming: IncomingMessage, chunks: Uint8Array[], bytes: numb
  */
 const attempt = async (
   request: Request,
-  { body, attemptTimeoutMs, maxAnswerBytes, agent }: TransportOptions
+  { body, attemptTimeoutMs, maxAnswerBytes, signal, agent }: TransportOptions
 ) =>
   new Promise<Response>((resolve, reject) => {
-    const { signal } = request;
-
-    if (signal.aborted) {
+    if (signal?.aborted) {
       // Like fetch: the signal's reason, whatever it is.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       reject(signal.reason);
@@ -96,17 +100,17 @@ const attempt = async (
       // eslint-disable-next-line @silverhand/fp/no-mutation
       settled = true;
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
     };
 
     function onAbort() {
       settle();
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-      reject(signal.reason);
+      reject(signal?.reason);
       outgoing.destroy();
     }
 
-    signal.addEventListener('abort', onAbort);
+    signal?.addEventListener('abort', onAbort);
 
     outgoing.on('error', (error) => {
       if (!settled && !responded) {
@@ -160,7 +164,7 @@ const attempt = async (
 /**
  * A `fetch` for ky that sends over `node:https`. Ky calls it with a Request (ky 1.2.3 with nothing
  * else); it owns the per-attempt timeout, failing a hung attempt as a network error, which every
- * ky 1.x retries, and it stops at once when the Request's signal aborts.
+ * ky 1.x retries, and it stops at once when `signal` aborts.
  */
 export const createHttpsFetch =
   (options: TransportOptions) =>
