@@ -102,6 +102,7 @@ export const callPostmark = async (
     body,
     attemptTimeoutMs: policy.attemptTimeoutMs,
     maxAnswerBytes,
+    retryAfterCapMs: policy.retryAfterCapMs,
     signal: deadline.signal,
   });
   // eslint-disable-next-line @silverhand/fp/no-let

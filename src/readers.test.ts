@@ -70,6 +70,13 @@ const consoleTest = async (input: unknown = config) => {
   );
 };
 
+/** A refused connection as Node reports it: an Error with a system code. */
+class RefusedError extends Error {
+  get code() {
+    return 'ECONNREFUSED';
+  }
+}
+
 const tokenRejected = { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' };
 
 describe('a real send', () => {
@@ -123,7 +130,8 @@ describe('a real send', () => {
     nock(api)
       .post('/email/withTemplate')
       .times(3)
-      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.1.2.3:3128' });
+      // An Error, as Node reports it: nock drops a plain object over node:https.
+      .replyWithError(new RefusedError('connect ECONNREFUSED 10.1.2.3:3128'));
 
     const { data } = await realSend();
 

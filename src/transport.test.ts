@@ -65,7 +65,13 @@ afterEach(() => {
 const setUp = (handler: Handler, options: Partial<TransportOptions> = {}) => {
   handle = handler;
   agent = new PostmarkRouteAgent(port, certificate.cert);
-  return createHttpsFetch({ attemptTimeoutMs: 2000, maxAnswerBytes, agent, ...options });
+  return createHttpsFetch({
+    attemptTimeoutMs: 2000,
+    maxAnswerBytes,
+    retryAfterCapMs: 3000,
+    agent,
+    ...options,
+  });
 };
 
 const postmarkRequest = (signal?: AbortSignal) =>
@@ -138,7 +144,12 @@ describe('createHttpsFetch', () => {
   it('verifies TLS: an untrusted certificate ends the attempt before anything is sent', async () => {
     handle = ok;
     agent = new PostmarkRouteAgent(port);
-    const send = createHttpsFetch({ attemptTimeoutMs: 2000, maxAnswerBytes, agent });
+    const send = createHttpsFetch({
+      attemptTimeoutMs: 2000,
+      maxAnswerBytes,
+      retryAfterCapMs: 3000,
+      agent,
+    });
 
     const error = await failureOf(send(postmarkRequest()));
 
@@ -230,6 +241,25 @@ describe('createHttpsFetch', () => {
     expect(answerText(response).startsWith('<p>xxx')).toBe(true);
     await socketClosed(seen[0]?.socket);
   });
+
+  it.each([
+    ['120', '3'],
+    ['2', '2'],
+    ['soon', '3'],
+    [new Date(Date.now() + 60_000).toUTCString(), '3'],
+  ])(
+    'passes a Retry-After of %j to ky as %j, so every ky waits the cap and retries',
+    async (asked, passed) => {
+      const send = setUp((_, response) => {
+        response.writeHead(429, { 'Retry-After': asked });
+        response.end('{}');
+      });
+
+      const response = await send(postmarkRequest());
+
+      expect(response.headers.get('retry-after')).toBe(passed);
+    }
+  );
 
   it('answers with the status and what came when the connection breaks in the body', async () => {
     const send = setUp((_, response) => {

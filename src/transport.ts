@@ -19,6 +19,8 @@ export type TransportOptions = {
   attemptTimeoutMs: number;
   /** Bytes of an answer kept; the rest is never read. */
   maxAnswerBytes: number;
+  /** The longest `Retry-After` passed on to ky. */
+  retryAfterCapMs: number;
   /**
    * Ends the attempt at once when it aborts: the send's deadline. The Request's own signal is no
    * use for that: ky passes a clone, and a cloned Request's signal stops following the one it came
@@ -45,6 +47,26 @@ const headersOf = ({ headers }: IncomingMessage) => {
   return result;
 };
 
+/**
+ * Ky before 1.4 gives up at once on a `Retry-After` longer than its `maxRetryAfter`, where newer
+ * ky waits that long and tries again. The connector wants the second on every ky, so a longer
+ * wait (or a date it cannot read) reaches ky as the cap.
+ */
+const capRetryAfter = (headers: Headers, capMs: number) => {
+  const value = headers.get('retry-after');
+
+  if (value === null) {
+    return;
+  }
+
+  const seconds = Number(value);
+  const waitMs = Number.isNaN(seconds) ? Date.parse(value) - Date.now() : seconds * 1000;
+
+  if (!(waitMs <= capMs)) {
+    headers.set('retry-after', String(capMs / 1000));
+  }
+};
+
 const answers = new WeakMap<Response, string>();
 
 /**
@@ -53,11 +75,15 @@ const answers = new WeakMap<Response, string>();
  */
 export const answerText = (response: Response) => answers.get(response) ?? '';
 
-const toResponse = (incoming: IncomingMessage, chunks: Uint8Array[], bytes: number) => {
-  const response = new Response(null, {
-    status: incoming.statusCode,
-    headers: headersOf(incoming),
-  });
+const toResponse = (
+  incoming: IncomingMessage,
+  chunks: Uint8Array[],
+  bytes: number,
+  retryAfterCapMs: number
+) => {
+  const headers = headersOf(incoming);
+  capRetryAfter(headers, retryAfterCapMs);
+  const response = new Response(null, { status: incoming.statusCode, headers });
   answers.set(response, Buffer.concat(chunks, bytes).toString());
   return response;
 };
@@ -70,7 +96,7 @@ const toResponse = (incoming: IncomingMessage, chunks: Uint8Array[], bytes: numb
  */
 const attempt = async (
   request: Request,
-  { body, attemptTimeoutMs, maxAnswerBytes, signal, agent }: TransportOptions
+  { body, attemptTimeoutMs, maxAnswerBytes, retryAfterCapMs, signal, agent }: TransportOptions
 ) =>
   new Promise<Response>((resolve, reject) => {
     if (signal?.aborted) {
@@ -133,7 +159,7 @@ const attempt = async (
 
         settle();
         try {
-          resolve(toResponse(incoming, chunks, bytes));
+          resolve(toResponse(incoming, chunks, bytes, retryAfterCapMs));
         } catch (error: unknown) {
           // A status a Response cannot hold, such as 600.
           reject(networkError(error));
