@@ -15,6 +15,16 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seedsFolder = path.resolve(root, '..', 'shared', 'seeds');
 
+/**
+ * CI has Logto's guides beside the clone, and must compare with them; a checkout elsewhere may
+ * not have them, and skips only that comparison, saying so.
+ */
+const compareWithSeeds = existsSync(seedsFolder) || Boolean(process.env.CI);
+
+if (!compareWithSeeds) {
+  console.warn(`Not comparing the guides with Logto's: ${seedsFolder} is not here.`);
+}
+
 const languages = ['en', 'de', 'fr', 'es', 'ru'] as const;
 type Language = (typeof languages)[number];
 
@@ -295,19 +305,23 @@ describe.each(languages)('the %s guide', (language) => {
     expect(misplaced).toEqual([]);
   });
 
-  describe(`covers the topics of Logto's ${language} Postmark guide`, () => {
-    const seed = seedOf(language);
-    const flatSeed = flatten(seed);
-    const languageTopics = [...sharedTopics(language), ...topics[language]];
-    const claimed = new Set(languageTopics.map(({ seed: phrase }) => phrase));
+  (compareWithSeeds ? describe : describe.skip)(
+    `covers the topics of Logto's ${language} Postmark guide`,
+    () => {
+      // Collected even when skipped: read the seed only when it is compared.
+      const seed = compareWithSeeds ? seedOf(language) : '';
+      const flatSeed = flatten(seed);
+      const languageTopics = [...sharedTopics(language), ...topics[language]];
+      const claimed = new Set(languageTopics.map(({ seed: phrase }) => phrase));
 
-    it('has a topic for every section of the seed', () => {
-      expect(headingsOf(seed).filter((heading) => !claimed.has(heading))).toEqual([]);
-    });
+      it('has a topic for every section of the seed', () => {
+        expect(headingsOf(seed).filter((heading) => !claimed.has(heading))).toEqual([]);
+      });
 
-    it.each(languageTopics)('$seed', ({ seed: phrase, guide: markers }) => {
-      expect(flatSeed, 'the topic is no longer in the seed: review this list').toContain(phrase);
-      expect(markers.filter((marker) => !flatGuide.includes(flatten(marker)))).toEqual([]);
-    });
-  });
+      it.each(languageTopics)('$seed', ({ seed: phrase, guide: markers }) => {
+        expect(flatSeed, 'the topic is no longer in the seed: review this list').toContain(phrase);
+        expect(markers.filter((marker) => !flatGuide.includes(flatten(marker)))).toEqual([]);
+      });
+    }
+  );
 });
