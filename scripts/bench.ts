@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { createCertificate } from '../sandbox/route.js';
+import { defaultMetadata } from '../src/constant.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -85,7 +86,11 @@ const prepareKy = async (ky: Ky) => {
     { cwd: root }
   );
   const connector = path.join(folder, 'connector');
-  for (const entry of ['lib', 'package.json', 'logo.svg', 'README.md']) {
+  // What the package ships: Logto's loader reads the logo and the guide from these on every send.
+  const { files } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+    files: string[];
+  };
+  for (const entry of ['package.json', ...files]) {
     await cp(path.join(root, entry), path.join(connector, entry), { recursive: true });
   }
   const { version } = JSON.parse(
@@ -538,7 +543,7 @@ const main = async () => {
           .join(' | ')} |`
     );
 
-    const readme = await readFile(path.join(root, 'README.md'));
+    const readme = await readFile(path.join(root, defaultMetadata.readme));
     const readmeIsAscii = readme.every((byte) => byte < 0x80);
     const readmeDecode = decodeMicroseconds(readme);
     const asciiDecode = decodeMicroseconds(readme.map((byte) => (byte < 0x80 ? byte : 0x2d)));
@@ -617,7 +622,7 @@ ${format(floorDistance('ours-once-old', 1))} µs at 1 in flight and ${format(flo
   \`fetch\` and no body stream run at all.
 - Rebuilt per send, Logto's loader works for both connectors: it creates the connector and reads
   its logo and README from disk for every send (${format(spent('ours-rebuilt-old', loaderCategory))} µs per send here, ${format(spent('official-rebuilt', loaderCategory))} µs for the
-  official connector). README.md is the Console's guide and is decoded on every send: this one is
+  official connector). The Console's guide (\`${defaultMetadata.readme}\`) is decoded on every send: this one is
   ${format(readme.length / 1024, 1)} KB${readmeIsAscii ? ', ASCII only,' : ''} and takes ${format(readmeDecode, 1)} µs to decode${readmeIsAscii ? '' : ` (${format(asciiDecode, 1)} µs if it held ASCII only)`}.
 - Over the internet, a Postmark send takes tens to hundreds of milliseconds; every CPU figure here
   is below a millisecond per send.
