@@ -90,7 +90,10 @@ const defaultTemplates = [
   [TemplateType.BindMfa, 'logto-bind-mfa'],
 ].map(([usageType, templateAlias]) => ({ usageType, templateAlias }));
 
-const serverSettingChoice = { value: 'ServerSetting', title: "Use the server's setting" };
+/** The Console's choice for "leave it to the Postmark server", in both tracking selects. */
+export const serverSetting = 'ServerSetting';
+
+const serverSettingChoice = { value: serverSetting, title: "Use the server's setting" };
 
 export const defaultMetadata: ConnectorMetadata = {
   id: 'postmark-mail',

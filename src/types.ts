@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { TemplateType, templateTypeGuard } from '@logto/connector-kit';
 
-import { limits } from './constant.js';
+import { limits, serverSetting } from './constant.js';
 
 /** Logto cannot sign users up, in or reset passwords, nor run the Console test, without these. */
 export const requiredUsageTypes = [
@@ -12,9 +12,9 @@ export const requiredUsageTypes = [
   TemplateType.Generic,
 ] as const;
 
-/** The Console's choice for "leave it to the Postmark server", in both tracking selects. */
-export const serverSetting = 'ServerSetting';
-export const trackOpensChoices = [serverSetting, 'On', 'Off'] as const;
+/** What each Open tracking choice sends as `TrackOpens`; the server's setting sends nothing. */
+const trackOpensByChoice = { [serverSetting]: undefined, On: true, Off: false } as const;
+const trackOpensChoices = [serverSetting, 'On', 'Off'] as const;
 export const trackLinksValues = ['None', 'HtmlAndText', 'HtmlOnly', 'TextOnly'] as const;
 
 export type Mailbox = { name?: string; address: string };
@@ -230,9 +230,7 @@ const trackOpens = z
   .union([z.boolean(), z.enum(trackOpensChoices)], {
     errorMap: () => ({ message: `must be ${trackOpensChoices.join(', ')}, true or false` }),
   })
-  .transform((value) =>
-    value === 'On' ? true : value === 'Off' ? false : value === serverSetting ? undefined : value
-  );
+  .transform((value) => (typeof value === 'boolean' ? value : trackOpensByChoice[value]));
 
 const trackLinks = z
   .enum([serverSetting, ...trackLinksValues])
