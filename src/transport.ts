@@ -106,14 +106,12 @@ const attempt = async (
       return;
     }
 
-    const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) {
-      // eslint-disable-next-line @silverhand/fp/no-mutation
-      headers[name] = value;
-    }
-
     // Node's https refuses any other protocol, and follows no redirect.
-    const outgoing = https.request(request.url, { method: request.method, headers, agent });
+    const outgoing = https.request(request.url, {
+      method: request.method,
+      headers: Object.fromEntries(request.headers),
+      agent,
+    });
     const timer = setTimeout(() => {
       outgoing.destroy(new AttemptTimeoutError(attemptTimeoutMs));
     }, attemptTimeoutMs);
