@@ -73,6 +73,8 @@ export const limits = {
   metadataEntries: 7,
   metadataName: 20,
   metadataValue: 80,
+  /** The longest text form of an IP address: IPv6 with an IPv4 tail. */
+  ipAddress: 45,
   /** The Console test looks templates up on Postmark this many at a time. */
   templateLookups: 4,
 } as const;

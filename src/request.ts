@@ -54,7 +54,7 @@ const checkLocaleHints = ({ locale, uiLocales }: SendMessagePayload) => {
 };
 
 const clientIp = (ip: unknown) =>
-  typeof ip === 'string' && ip.length <= 45 && isIP(ip) !== 0 ? ip : undefined;
+  typeof ip === 'string' && ip.length <= limits.ipAddress && isIP(ip) !== 0 ? ip : undefined;
 
 /** Checks what Logto hands `sendMessage`; the payload itself goes to Postmark as it came. */
 export const parseMessage = (data: unknown): Message => {
