@@ -401,7 +401,7 @@ const main = async () => {
       ? [
           {
             key: `candidate-${build}`,
-            name: `candidate, ${built(build)}, ${kyName('old')}`,
+            name: `candidate, ${built(build)}, ${kyName('old')} (× this connector, not × official)`,
             worker: 'ours',
             build,
             ky: 'old',
