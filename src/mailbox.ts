@@ -37,10 +37,11 @@ const isLocalPart = (local: string) =>
  */
 const asciiDomain = (domain: string) => {
   const ascii = domainToASCII(domain);
+  const typed = domain.normalize('NFC').toLowerCase();
 
   return ascii.length <= limits.domain &&
     domainPattern.test(ascii) &&
-    domainToUnicode(ascii) === domain.normalize('NFC').toLowerCase()
+    (ascii === typed || domainToUnicode(ascii) === typed)
     ? ascii
     : undefined;
 };
