@@ -196,7 +196,7 @@ const sendWith = async (field: Field, value: string) => {
 
 const oracle = (header: string) =>
   emailAddresses.parseAddressList({ input: header, rfc6532: true });
-const collapse = (name: string) => name.replaceAll(/\s+/g, ' ').trim();
+const collapse = (name: string) => name.replaceAll(/[\t ]+/g, ' ').trim();
 
 beforeAll(() => {
   nock.disableNetConnect();

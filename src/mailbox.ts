@@ -169,9 +169,16 @@ const cleanName = (name: string) =>
  * An email template's `sendFrom` read as connector-kit 5.1's `parseSendFrom` reads it, for the
  * kits before 5.1 that lack it: `Name <address>` gives both, a bare address (an `@`, no space)
  * the address alone, and anything else a name. Control characters are dropped, and so are
- * angle brackets inside a name. The address is returned as written, for the caller to check.
+ * angle brackets inside a name. The address is returned as written, for the caller to check;
+ * `undefined` for a value longer than any mailbox.
  */
-export const parseSendFrom = (sendFrom: string): { name?: string; address?: string } => {
+export const parseSendFrom = (
+  sendFrom: string
+): { name?: string; address?: string } | undefined => {
+  if (sendFrom.length > limits.mailbox) {
+    return;
+  }
+
   const value = sendFrom.replaceAll(controlCharacters, '').trim();
 
   if (value.endsWith('>')) {
@@ -198,11 +205,13 @@ export const parseSendFrom = (sendFrom: string): { name?: string; address?: stri
  * `formatMailbox` wrote it; `undefined` when the address it names is not one Postmark accepts.
  */
 export const fromWithSendFrom = (sendFrom: string, sender: string) => {
-  const { name, address } = parseSendFrom(sendFrom);
+  const parsed = parseSendFrom(sendFrom);
 
-  if (name && name.length > limits.displayName) {
+  if (!parsed || (parsed.name && parsed.name.length > limits.displayName)) {
     return;
   }
+
+  const { name, address } = parsed;
 
   if (address === undefined) {
     return name ? formatMailbox({ name, address: addressOf(sender) }) : sender;
