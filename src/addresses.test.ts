@@ -22,7 +22,7 @@ const templates = ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usage
 const config = { serverToken: 'server-token', fromEmail: 'Acme <no-reply@acme.com>', templates };
 const payload = { code: '123456', application: { name: 'Acme, Inc' } };
 
-type Field = 'to' | 'fromEmail' | 'replyTo' | 'sendFrom';
+type Field = 'to' | 'fromEmail' | 'replyTo' | 'sendFrom' | 'templateReplyTo';
 /** What Postmark receives in the field's header, and the display name it must read there. */
 type Sent = { sent: string; name?: string };
 type Refused = { refused: ConnectorErrorCodes };
@@ -162,9 +162,30 @@ const rows: Row[] = [
   ],
   ['sendFrom', 'rafał@acme.example', refusedConfig],
   ['sendFrom', 'Acme <a@x.example, b@y.example>', refusedConfig],
+  [
+    'templateReplyTo',
+    'Support, EU <help@acme.example>',
+    { sent: '"Support, EU" <help@acme.example>', name: 'Support, EU' },
+  ],
+  ['templateReplyTo', 'help@bücher.example', { sent: 'help@xn--bcher-kva.example' }],
+  ['templateReplyTo', 'a@x.example, b@y.example', refusedConfig],
 ];
 
-const headerOf = { to: 'To', fromEmail: 'From', replyTo: 'ReplyTo', sendFrom: 'From' } as const;
+const headerOf = {
+  to: 'To',
+  fromEmail: 'From',
+  replyTo: 'ReplyTo',
+  sendFrom: 'From',
+  templateReplyTo: 'ReplyTo',
+} as const;
+
+/** How a refusal names the field the operator must correct. */
+const fieldNamed = {
+  fromEmail: 'Sender (fromEmail)',
+  replyTo: 'Reply-To (replyTo)',
+  sendFrom: 'sendFrom',
+  templateReplyTo: 'Reply-To (replyTo) of Logto',
+} as const;
 
 /** Sends with `value` in `field`; what Postmark received, or the error. */
 const sendWith = async (field: Field, value: string) => {
@@ -179,7 +200,9 @@ const sendWith = async (field: Field, value: string) => {
   const { sendMessage } = await createConnector({
     getConfig: async () => ({ ...config, ...settings }),
     getI18nEmailTemplate: async () =>
-      field === 'sendFrom' ? { subject: 'S', content: 'C', sendFrom: value } : undefined,
+      field === 'sendFrom' || field === 'templateReplyTo'
+        ? { subject: 'S', content: 'C', [field === 'sendFrom' ? 'sendFrom' : 'replyTo']: value }
+        : undefined,
   });
 
   try {
@@ -208,9 +231,7 @@ afterEach(() => {
 
 it('has at least 40 shapes, on every field', () => {
   expect(rows.length).toBeGreaterThanOrEqual(40);
-  expect(new Set(rows.map(([field]) => field))).toEqual(
-    new Set(['to', 'fromEmail', 'replyTo', 'sendFrom'])
-  );
+  expect(new Set(rows.map(([field]) => field))).toEqual(new Set(Object.keys(headerOf)));
 });
 
 describe.each(rows)('%s %j', (field, value, expected) => {
@@ -242,14 +263,10 @@ describe.each(rows)('%s %j', (field, value, expected) => {
       if (field === 'to') {
         expect(data.errorDescription).toBe(userSentence('address'));
         expect(data.operatorMessage).toMatch(
-          /^The recipient .+: it must be one bare email address/
+          /^The recipient .+\. It must be one bare email address/
         );
       } else {
-        expect(data.operatorMessage).toContain(
-          { fromEmail: 'Sender (fromEmail)', replyTo: 'Reply-To (replyTo)', sendFrom: 'sendFrom' }[
-            field
-          ]
-        );
+        expect(data.operatorMessage).toContain(fieldNamed[field]);
       }
     });
   }

@@ -71,7 +71,7 @@ const recipientProblem = (value: string) => {
   }
 
   if (value.includes(',') || value.includes(';')) {
-    return 'is a list (a comma or a semicolon); one address is accepted';
+    return 'is a list (a comma or a semicolon)';
   }
 
   if (/[\s"():<>]/.test(value)) {
