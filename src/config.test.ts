@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { parseConfig, parseSavedConfig, savedConfigSlots } from './config.js';
 import { defaultMetadata } from './constant.js';
-import { isLanguageTag, parseMailbox, postmarkConfigGuard } from './types.js';
+import { isLanguageTag, postmarkConfigGuard } from './types.js';
 
 const templates = [
   { usageType: 'Register', templateAlias: 'logto-register' },
@@ -198,39 +198,6 @@ describe('parseConfig', () => {
       ...valid,
       ...options,
     });
-  });
-});
-
-describe('parseMailbox', () => {
-  it.each([
-    ['no-reply@example.com', { address: 'no-reply@example.com' }],
-    ['Acme <no-reply@example.com>', { name: 'Acme', address: 'no-reply@example.com' }],
-    [
-      '"Acme, Inc." <no-reply@example.com>',
-      { name: '"Acme, Inc."', address: 'no-reply@example.com' },
-    ],
-    ['<no-reply@example.com>', { address: 'no-reply@example.com' }],
-    ['José <josé@bücher.de>', { name: 'José', address: 'josé@bücher.de' }],
-    ['用户@例子.广告', { address: '用户@例子.广告' }],
-    ['first.last+tag@sub.example.co.uk', { address: 'first.last+tag@sub.example.co.uk' }],
-  ])('reads %s', (value, expected) => {
-    expect(parseMailbox(value)).toEqual(expected);
-  });
-
-  it.each([
-    '',
-    'plain',
-    'a@b',
-    'a@@b.com',
-    'a b@c.com',
-    'a@b.com, c@d.com',
-    'a@b.com; c@d.com',
-    'a@b.com\r\nBcc: c@d.com',
-    'Name <a@b.com>\n',
-    'Name <a@b.com> trailing',
-    'Name <>',
-  ])('rejects %j', (value) => {
-    expect(parseMailbox(value)).toBeUndefined();
   });
 });
 
@@ -457,31 +424,6 @@ describe('limits', () => {
     ],
   ])('refuses %s', (_, change, expected) => {
     expect(descriptionOf({ ...valid, ...change })).toContain(expected);
-  });
-});
-
-describe('parseMailbox limits', () => {
-  const local = (length: number) => 'a'.repeat(length);
-  const domain = (length: number) => `${'d'.repeat(length - 4)}.com`;
-
-  it.each([
-    ['a local part of 64', `${local(64)}@example.com`],
-    ['an address of 254', `${local(64)}@${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(57)}.com`],
-    ['a display name of 256', `${'N'.repeat(256)} <a@example.com>`],
-  ])('accepts %s', (_, value) => {
-    expect(parseMailbox(value)).toBeDefined();
-  });
-
-  it.each([
-    ['a local part of 65', `${local(65)}@example.com`],
-    ['an address of 255', `${local(64)}@${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(58)}.com`],
-    ['a domain of 254', `a@${domain(254)}`],
-    ['a display name of 257', `${'N'.repeat(257)} <a@example.com>`],
-    ['an empty domain label', 'a@example..com'],
-    ['a trailing dot', 'a@example.com.'],
-    ['a leading dot in the domain', 'a@.example.com'],
-  ])('rejects %s', (_, value) => {
-    expect(parseMailbox(value)).toBeUndefined();
   });
 });
 

@@ -118,8 +118,9 @@ export type Verdict = {
 
 type HttpFacts = {
   status: number;
-  /** Postmark's ErrorCode, when the body is Postmark's error JSON. */
+  /** Postmark's ErrorCode and Message, when the body is Postmark's error JSON. */
   code?: number;
+  message?: string;
   /** What Postmark said, as quoted in every description. */
   said: string;
   body: string;
@@ -135,6 +136,15 @@ type HttpRule = {
 };
 
 const isTemplateError = (code?: number) => code !== undefined && code >= 1100 && code < 1200;
+
+/** The address field a Postmark 300 names first, as in "Error parsing 'To': Illegal email address". */
+const addressField = ({ code, message = '' }: HttpFacts) =>
+  code === 300
+    ? /'(?<field>to|from|reply-?to)'/i
+        .exec(message.slice(0, 1000))
+        ?.groups?.field?.toLowerCase()
+        .replace('-', '')
+    : undefined;
 
 /** Postmark's answers, most specific first; the first rule that fits says what happened. */
 const httpRules: HttpRule[] = [
@@ -181,6 +191,27 @@ const httpRules: HttpRule[] = [
       `Postmark will not send to ${context.to}: the address is inactive after a hard bounce or a spam complaint (${said}). If the address is valid, reactivate it under the stream's Suppressions in Postmark.`,
   },
   {
+    when: (facts) => addressField(facts) === 'to',
+    code: ConnectorErrorCodes.InvalidRequestParameters,
+    advice: 'address',
+    describe: ({ said, context }) =>
+      `Postmark cannot send to ${context.to} (${said}). The user should check the address.`,
+  },
+  {
+    when: (facts) => addressField(facts) === 'from',
+    code: ConnectorErrorCodes.InvalidConfig,
+    advice: 'site',
+    describe: ({ said, context }) =>
+      `Postmark cannot read the sender ${context.from} (${said}). Correct "Sender", or the sendFrom of Logto's email template.`,
+  },
+  {
+    when: (facts) => addressField(facts) === 'replyto',
+    code: ConnectorErrorCodes.InvalidConfig,
+    advice: 'site',
+    describe: ({ said }) =>
+      `Postmark cannot read the Reply-To address (${said}). Correct "Reply-To", or the replyTo of Logto's email template.`,
+  },
+  {
     when: ({ code, status }) => code !== undefined && status >= 500,
     code: ConnectorErrorCodes.General,
     advice: 'retry',
@@ -214,6 +245,7 @@ const httpFailure = (
   const facts: HttpFacts = {
     status,
     code: postmark?.ErrorCode,
+    message: postmark?.Message,
     said: postmark
       ? `HTTP ${status}, Postmark error ${postmark.ErrorCode}: ${postmark.Message}`
       : `HTTP ${status}`,

@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
 import { describeFailure } from './errors.js';
 import createConnector from './index.js';
+import { parseMailbox } from './mailbox.js';
 import { customEmailBody, parseMessage } from './request.js';
-import { parseMailbox } from './types.js';
 
 const megabyte = 1024 * 1024;
 const run = (character: string) => character.repeat(megabyte / character.length);

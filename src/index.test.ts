@@ -383,12 +383,14 @@ describe('bad input', () => {
     expect(seen).toHaveLength(0);
   });
 
-  it('passes an international address and a display name through unchanged', async () => {
+  it('sends an international domain in punycode and refuses a display name', async () => {
     const { seen } = postmark([200, okAnswer]);
 
-    await send({ to: 'Jörg Müller <jörg@bücher.de>' });
+    await send({ to: 'joerg@bücher.de' });
+    const { code } = await failure(send({ to: 'Jörg Müller <joerg@bücher.de>' }));
 
-    expect(seen[0]?.body).toMatchObject({ To: 'Jörg Müller <jörg@bücher.de>' });
+    expect(seen.map(({ body }) => (body as { To: string }).To)).toEqual(['joerg@xn--bcher-kva.de']);
+    expect(code).toBe(ConnectorErrorCodes.InvalidRequestParameters);
   });
 });
 

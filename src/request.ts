@@ -12,13 +12,8 @@ import {
 import { limits, maxRequestBytes } from './constant.js';
 import { type Advice, connectorError } from './errors.js';
 import { htmlToText } from './html-to-text.js';
-import {
-  type Mailbox,
-  type PostmarkConfig,
-  type TemplateConfig,
-  isPlainObject,
-  parseMailbox,
-} from './types.js';
+import { formatMailbox, fromWithSendFrom, parseMailbox, parseRecipient } from './mailbox.js';
+import { type PostmarkConfig, type TemplateConfig, isPlainObject } from './types.js';
 
 /** A send as Logto asks for it, checked. */
 export type Message = {
@@ -63,10 +58,12 @@ export const parseMessage = (data: unknown): Message => {
   }
 
   const { to, type, payload = {}, ip } = data;
+  const recipient =
+    typeof to === 'string' ? parseRecipient(to) : { problem: 'is missing or not text' };
 
-  if (typeof to !== 'string' || !parseMailbox(to)) {
+  if ('problem' in recipient) {
     throw invalidRequest(
-      `The recipient must be one email address of at most ${limits.address} characters (no lists, no line breaks).`,
+      `The recipient ${recipient.problem}. It must be one bare email address, such as user@example.com.`,
       'address'
     );
   }
@@ -85,7 +82,7 @@ export const parseMessage = (data: unknown): Message => {
 
   checkLocaleHints(payload);
 
-  return { to: to.trim(), type: usageType.data, payload, ip: clientIp(ip) };
+  return { to: recipient.address, type: usageType.data, payload, ip: clientIp(ip) };
 };
 
 /** What Postmark's Activity can be filtered by: the flow, the language, and the operator's own. */
@@ -132,20 +129,6 @@ export const templateEmailBody = (
   ...sendingOptions(config, message),
 });
 
-// RFC 5322 "specials": a display name holding any of them must be quoted.
-const needsQuotes = /["(),.:;<>@[\\\]]/;
-
-export const formatMailbox = ({ name, address }: Mailbox) => {
-  if (!name) {
-    return address;
-  }
-
-  const displayName = needsQuotes.test(name)
-    ? `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
-    : name;
-  return `${displayName} <${address}>`;
-};
-
 /**
  * The plain-text twin of an HTML email. Real emails are a few dozen kilobytes; past this size the
  * conversion would cost more than the part is worth, and Postmark sends the HTML alone.
@@ -157,6 +140,33 @@ const textPart = (html: string) => {
   return text ? { TextBody: text } : {};
 };
 
+const templateError = (description: string) =>
+  connectorError(ConnectorErrorCodes.InvalidConfig, description);
+
+const fromOf = (sendFrom: string, { fromEmail }: PostmarkConfig) => {
+  const from = fromWithSendFrom(sendFrom, fromEmail);
+
+  if (from === undefined) {
+    throw templateError(
+      `The sender (sendFrom) of Logto's email template is not one Postmark can send from: give a name, an address, or Name <address>, with at most ${limits.displayName} characters of name and ${limits.address} of address.`
+    );
+  }
+
+  return from;
+};
+
+const replyToOf = (replyTo: string) => {
+  const mailbox = parseMailbox(replyTo);
+
+  if (!mailbox) {
+    throw templateError(
+      `The Reply-To (replyTo) of Logto's email template must be one address, such as help@your.domain or Support <help@your.domain>.`
+    );
+  }
+
+  return formatMailbox(mailbox);
+};
+
 /** The body of `POST /email` for one of Logto's own email templates. */
 export const customEmailBody = (
   config: PostmarkConfig,
@@ -164,24 +174,20 @@ export const customEmailBody = (
   message: Message
 ) => {
   const fill = (text: string) => replaceSendMessageHandlebars(text, message.payload);
-  const sender = parseMailbox(config.fromEmail);
-  const from =
-    template.sendFrom && sender
-      ? formatMailbox({
-          name: fill(template.sendFrom),
-          address: sender.address,
-        })
-      : config.fromEmail;
   const content = fill(template.content);
 
   return {
-    From: from,
+    From: template.sendFrom ? fromOf(fill(template.sendFrom), config) : config.fromEmail,
     To: message.to,
     Subject: fill(template.subject),
     ...(template.contentType === 'text/plain'
       ? { TextBody: content }
       : { HtmlBody: content, ...textPart(content) }),
-    ...sendingOptions(config, message, template.replyTo ? fill(template.replyTo) : undefined),
+    ...sendingOptions(
+      config,
+      message,
+      template.replyTo ? replyToOf(fill(template.replyTo)) : undefined
+    ),
   };
 };
 

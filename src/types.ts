@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TemplateType, templateTypeGuard } from '@logto/connector-kit';
 
 import { limits, serverSetting } from './constant.js';
+import { formatMailbox, parseMailbox } from './mailbox.js';
 
 /** Logto cannot sign users up, in or reset passwords, nor run the Console test, without these. */
 export const requiredUsageTypes = [
@@ -16,50 +17,6 @@ export const requiredUsageTypes = [
 const trackOpensByChoice = { [serverSetting]: undefined, On: true, Off: false } as const;
 const trackOpensChoices = [serverSetting, 'On', 'Off'] as const;
 export const trackLinksValues = ['None', 'HtmlAndText', 'HtmlOnly', 'TextOnly'] as const;
-
-export type Mailbox = { name?: string; address: string };
-
-// Each part excludes what separates the parts, so no character can be claimed by two
-// quantifiers: the match takes linear time.
-const localPartPattern = /^[^\s"(),:;<>@[\\\]]+$/u;
-const domainPattern = /^[^\s"(),.:;<>@[\\\]]+(?:\.[^\s"(),.:;<>@[\\\]]+)+$/u;
-const namedAddressPattern = /^(?<name>[^<>]*)<(?<address>[^<>]*)>$/u;
-const controlCharacter = /\p{Cc}/u;
-
-const isAddress = (address: string) => {
-  const at = address.lastIndexOf('@');
-  const local = address.slice(0, at);
-  const domain = address.slice(at + 1);
-
-  return (
-    at > 0 &&
-    address.length <= limits.address &&
-    local.length <= limits.localPart &&
-    domain.length <= limits.domain &&
-    localPartPattern.test(local) &&
-    domainPattern.test(domain)
-  );
-};
-
-/** Reads `address` or `Display Name <address>`; `undefined` for anything else. */
-export const parseMailbox = (value: string): Mailbox | undefined => {
-  if (value.length > limits.mailbox || controlCharacter.test(value)) {
-    return;
-  }
-
-  const trimmed = value.trim();
-  const groups = namedAddressPattern.exec(trimmed)?.groups;
-  const address = groups?.address?.trim() ?? trimmed;
-  const name = groups?.name?.trim();
-
-  if (!isAddress(address) || (name && name.length > limits.displayName)) {
-    return;
-  }
-
-  return name ? { name, address } : { address };
-};
-
-export const isMailbox = (value: string) => parseMailbox(value) !== undefined;
 
 export const isLanguageTag = (value: string) => {
   if (value.length > limits.languageTag) {
@@ -82,13 +39,23 @@ const unset = (value: unknown) =>
 
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(unset, schema.optional());
 
+/** Parsed once, here, and kept as Postmark should receive it: `"Acme, Inc" <no-reply@acme.com>`. */
 const mailbox = z
   .string()
   .trim()
-  .refine(
-    isMailbox,
-    `must be one address of at most ${limits.address} characters, such as no-reply@your.domain or Your App <no-reply@your.domain>`
-  );
+  .transform((value, context) => {
+    const parsed = parseMailbox(value);
+
+    if (!parsed) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `must be one address of at most ${limits.address} characters, with only ASCII letters before the @, such as no-reply@your.domain or Your App <no-reply@your.domain>`,
+      });
+      return z.NEVER;
+    }
+
+    return formatMailbox(parsed);
+  });
 
 const boundedString = (max: number) => z.string().trim().max(max);
 
