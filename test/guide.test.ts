@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { type Language, languages, topicWords } from './guide-topics.js';
+import { linkTargets } from './markdown.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -55,16 +56,6 @@ const proseLines = (markdown: string) => {
 
 /** A table's delimiter row, such as `| --- | :-: |`, which is never shown. */
 const isTableDelimiter = (line: string) => line.includes('-') && /^[\s:|-]+$/.test(line);
-
-/** Every place a Markdown or HTML link can name its target. */
-const linkTargets = (markdown: string) => [
-  ...[...markdown.matchAll(/]\(\s*<?([^\s)>]*)/g)].map((match) => match[1] ?? ''),
-  ...[...markdown.matchAll(/^ {0,3}\[[^\n\]]+]:\s*<?([^\s>]*)/gm)].map((match) => match[1] ?? ''),
-  ...[...markdown.matchAll(/<([a-z][\d+.a-z-]*:[^\s<>]*)>/gi)].map((match) => match[1] ?? ''),
-  ...[...markdown.matchAll(/\b(?:href|src)\s*=\s*["']?([^\s"'>]*)/gi)].map(
-    (match) => match[1] ?? ''
-  ),
-];
 
 /** The form items, in the form's order: key and label. */
 const formItems = [
