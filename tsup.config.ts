@@ -5,7 +5,6 @@ export default defineConfig({
   format: 'esm',
   outDir: 'lib',
   target: 'node20',
-  sourcemap: true,
   clean: true,
   dts: false,
 });
