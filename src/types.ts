@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TemplateType, templateTypeGuard } from '@logto/connector-kit';
 
 import { limits, serverSetting } from './constant.js';
+import { isLanguageTag } from './locale.js';
 
 /** Logto cannot sign users up, in or reset passwords, nor run the Console test, without these. */
 export const requiredUsageTypes = [
@@ -60,18 +61,6 @@ export const parseMailbox = (value: string): Mailbox | undefined => {
 };
 
 export const isMailbox = (value: string) => parseMailbox(value) !== undefined;
-
-export const isLanguageTag = (value: string) => {
-  if (value.length > limits.languageTag) {
-    return false;
-  }
-
-  try {
-    return Intl.getCanonicalLocales(value).length === 1;
-  } catch {
-    return false;
-  }
-};
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
