@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import { userSentence } from './readers.js';
@@ -98,6 +100,22 @@ describe('userSentence', () => {
   it('gives every sign-in language its own sentence', () => {
     for (const language of signInLanguages) {
       expect(userSentence('site', language)).toBe(userSentences[language]?.site);
+    }
+  });
+});
+
+describe("the README's toasts", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const rows = readme
+    .split('\n')
+    .filter((line) => line.startsWith('| '))
+    .map((line) => line.split('|').map((cell) => cell.trim()))
+    .filter(([, language]) => language && language in userSentences);
+
+  it('end with the sentence the connector gives in that language', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    for (const [, language = '', toast = ''] of rows) {
+      expect(toast.endsWith(userSentence('site', language)), toast).toBe(true);
     }
   });
 });
