@@ -103,6 +103,13 @@ describe('lookupLocale', () => {
     expect(lookup(['pt-AO', 'pt-PT'], 'pt-MZ')).toBe('pt-AO');
   });
 
+  it('answers the same after more distinct tags than it keeps read', () => {
+    for (let index = 0; index < 1500; index++) {
+      expect(lookup(['de'], `de-x-${index.toString(36)}`)).toBe('de');
+    }
+    expect(lookup(['zh-Hans', 'zh-Hant'], 'zh-TW')).toBe('zh-Hant');
+  });
+
   it('skips entries that are not language tags', () => {
     expect(lookup(['', 'de_DE', 'de'], 'de-DE')).toBe('de');
   });

@@ -89,6 +89,26 @@ const readTag = (value: string): Tag | undefined => {
   }
 };
 
+// Reading a tag costs several microseconds, and every send reads the same few entry and user tags.
+// The cache is emptied when full, so that requests with ever new tags cannot grow it.
+const readTags = new Map<string, Tag | undefined>();
+const readTagsLimit = 1000;
+
+const readTagOnce = (value: string) => {
+  if (readTags.has(value)) {
+    return readTags.get(value);
+  }
+
+  const tag = readTag(value);
+
+  if (readTags.size >= readTagsLimit) {
+    readTags.clear();
+  }
+
+  readTags.set(value, tag);
+  return tag;
+};
+
 /**
  * How well an offered tag serves a wanted one, lower is better; `undefined` when it does not.
  * After an exact match, the same writing (language and script, with likely subtags) counts more
@@ -133,12 +153,12 @@ export const lookupLocale = <T>(
   wantedTags: readonly string[]
 ): T | undefined => {
   const offers = items.flatMap((item) => {
-    const tag = readTag(localeOf(item) ?? '');
+    const tag = readTagOnce(localeOf(item) ?? '');
     return tag ? [{ item, tag }] : [];
   });
 
   for (const wanted of wantedTags) {
-    const tag = readTag(wanted);
+    const tag = readTagOnce(wanted);
     const match = tag && bestMatch(offers, tag);
 
     if (match !== undefined) {
