@@ -108,7 +108,7 @@ describe('a real send', () => {
     ['es-419', 'Este sitio no puede enviar correos electrónicos ahora.'],
     ['ru', 'Сайт сейчас не может отправлять письма.'],
     ['ja', 'このサイトは現在メールを送信できません。'],
-    ['zh-Hant-TW', '本網站暫時無法傳送郵件'],
+    ['zh-Hant-TW', '本網站暫時無法傳送電子郵件'],
     ['nl', 'This site cannot send email right now.'],
   ])("speaks the user's language (%s)", async (locale, expected) => {
     postmarkAnswers(401, tokenRejected);

@@ -30,7 +30,8 @@ export const userSentences: Record<string, Record<Advice, string>> = {
     site: 'Diese Website kann gerade keine E-Mails senden. Bitte versuche es später noch einmal oder wende dich an ihren Support.',
   },
   es: {
-    retry: 'No se pudo enviar el correo electrónico ahora. Inténtalo de nuevo en un minuto.',
+    retry:
+      'No se pudo enviar el correo electrónico en este momento. Inténtalo de nuevo en un minuto.',
     address: 'No se pudo enviar un correo electrónico a esta dirección. Revísala o usa otra.',
     site: 'Este sitio no puede enviar correos electrónicos ahora. Inténtalo de nuevo más tarde o ponte en contacto con su soporte.',
   },
@@ -66,7 +67,7 @@ export const userSentences: Record<string, Record<Advice, string>> = {
   'pl-PL': {
     retry: 'Nie udało się teraz wysłać e-maila. Spróbuj ponownie za minutę.',
     address: 'Nie udało się wysłać e-maila na ten adres. Sprawdź go lub użyj innego.',
-    site: 'Ta strona nie może teraz wysyłać e-maili. Spróbuj ponownie później lub skontaktuj się z jej obsługą.',
+    site: 'Ta strona nie może teraz wysyłać e-maili. Spróbuj ponownie później lub skontaktuj się z jej pomocą techniczną.',
   },
   'pt-PT': {
     retry: 'Não foi possível enviar o email agora. Tente novamente dentro de um minuto.',
@@ -86,7 +87,7 @@ export const userSentences: Record<string, Record<Advice, string>> = {
   th: {
     retry: 'ขณะนี้ส่งอีเมลไม่สำเร็จ โปรดลองอีกครั้งในอีกหนึ่งนาที',
     address: 'ส่งอีเมลไปยังที่อยู่นี้ไม่สำเร็จ โปรดตรวจสอบที่อยู่ หรือใช้ที่อยู่อีเมลอื่น',
-    site: 'เว็บไซต์นี้ส่งอีเมลไม่ได้ในขณะนี้ โปรดลองอีกครั้งในภายหลัง หรือติดต่อฝ่ายสนับสนุนของเว็บไซต์',
+    site: 'เว็บไซต์นี้ส่งอีเมลไม่ได้ในขณะนี้ โปรดลองอีกครั้งในภายหลัง หรือติดต่อฝ่ายช่วยเหลือของเว็บไซต์',
   },
   'tr-TR': {
     retry: 'E-posta şu anda gönderilemedi. Lütfen bir dakika sonra tekrar deneyin.',
@@ -110,8 +111,8 @@ export const userSentences: Record<string, Record<Advice, string>> = {
     site: '本網站暫時無法傳送電郵，請稍後再試，或聯絡網站的支援團隊。',
   },
   'zh-TW': {
-    retry: '郵件暫時傳送失敗，請一分鐘後再試。',
-    address: '無法傳送郵件到此電子郵件地址，請檢查地址或改用其他電子郵件。',
-    site: '本網站暫時無法傳送郵件，請稍後再試，或聯絡網站的支援團隊。',
+    retry: '電子郵件暫時傳送失敗，請一分鐘後再試。',
+    address: '無法傳送電子郵件到此地址，請檢查地址或改用其他電子郵件地址。',
+    site: '本網站暫時無法傳送電子郵件，請稍後再試，或聯絡網站的支援團隊。',
   },
 };
