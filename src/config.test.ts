@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { parseConfig, parseSavedConfig, savedConfigSlots } from './config.js';
 import { defaultMetadata } from './constant.js';
-import { isLanguageTag, postmarkConfigGuard } from './types.js';
+import { postmarkConfigGuard } from './types.js';
 
 const templates = [
   { usageType: 'Register', templateAlias: 'logto-register' },
@@ -198,16 +198,6 @@ describe('parseConfig', () => {
       ...valid,
       ...options,
     });
-  });
-});
-
-describe('isLanguageTag', () => {
-  it.each(['de', 'pt-BR', 'zh-Hant-TW', 'en-US', 'es-419'])('accepts %s', (tag) => {
-    expect(isLanguageTag(tag)).toBe(true);
-  });
-
-  it.each(['', 'english language', 'de_DE', '123', 'x'])('rejects %j', (tag) => {
-    expect(isLanguageTag(tag)).toBe(false);
   });
 });
 

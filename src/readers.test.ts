@@ -105,9 +105,11 @@ describe('a real send', () => {
   it.each([
     ['de-CH', 'Diese Website kann gerade keine E-Mails senden.'],
     ['fr', "Ce site ne peut pas envoyer d'e-mails pour le moment."],
-    ['es-419', 'Este sitio no puede enviar correos ahora mismo.'],
+    ['es-419', 'Este sitio no puede enviar correos electrónicos ahora.'],
     ['ru', 'Сайт сейчас не может отправлять письма.'],
-    ['ja', 'This site cannot send email right now.'],
+    ['ja', 'このサイトは現在メールを送信できません。'],
+    ['zh-Hant-TW', '本網站暫時無法傳送電子郵件'],
+    ['nl', 'This site cannot send email right now.'],
   ])("speaks the user's language (%s)", async (locale, expected) => {
     postmarkAnswers(401, tokenRejected);
 

@@ -1,43 +1,20 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
 import { type Advice, usageLimitExceeded } from './errors.js';
+import { lookupLocale } from './locale.js';
+import { userSentences } from './sentences.js';
 import { isPlainObject } from './types.js';
 
-const userSentences: Record<string, Record<Advice, string>> = {
-  en: {
-    retry: 'We could not send the email just now. Please try again in a minute.',
-    address: 'We could not send an email to this address. Please check it, or use another one.',
-    site: 'This site cannot send email right now. Please try again later, or contact its support.',
-  },
-  de: {
-    retry:
-      'Die E-Mail konnte gerade nicht gesendet werden. Bitte versuchen Sie es in einer Minute erneut.',
-    address:
-      'An diese Adresse konnte keine E-Mail gesendet werden. Bitte prüfen Sie sie oder verwenden Sie eine andere.',
-    site: 'Diese Website kann gerade keine E-Mails senden. Bitte versuchen Sie es später erneut oder wenden Sie sich an ihren Support.',
-  },
-  fr: {
-    retry: "Impossible d'envoyer l'e-mail pour le moment. Veuillez réessayer dans une minute.",
-    address:
-      "Impossible d'envoyer un e-mail à cette adresse. Vérifiez-la, ou utilisez-en une autre.",
-    site: "Ce site ne peut pas envoyer d'e-mails pour le moment. Réessayez plus tard, ou contactez son support.",
-  },
-  es: {
-    retry: 'No pudimos enviar el correo en este momento. Inténtalo de nuevo en un minuto.',
-    address: 'No pudimos enviar un correo a esta dirección. Compruébala, o usa otra.',
-    site: 'Este sitio no puede enviar correos ahora mismo. Inténtalo más tarde, o contacta con su soporte.',
-  },
-  ru: {
-    retry: 'Не удалось отправить письмо. Попробуйте ещё раз через минуту.',
-    address: 'Не удалось отправить письмо на этот адрес. Проверьте его или укажите другой.',
-    site: 'Сайт сейчас не может отправлять письма. Попробуйте позже или обратитесь в поддержку.',
-  },
-};
+const languages = Object.keys(userSentences);
 
-/** The user's sentence in their language (`de-CH` finds `de`), English when we have none. */
+/**
+ * The user's sentence in their language, by the same lookup as templates: `zh-Hant-TW` finds
+ * zh-TW, `de-CH` de, `zh` zh-CN and `pt` pt-BR (their likely subtags), while `pt-AO` finds pt-PT, the first
+ * of the same script; English for the rest.
+ */
 export const userSentence = (advice: Advice, locale?: string) => {
-  const language = locale?.slice(0, 8).split('-')[0]?.toLowerCase() ?? '';
-  return (userSentences[language] ?? userSentences.en)?.[advice] ?? '';
+  const language = lookupLocale(languages, (tag) => tag, locale ? [locale] : []) ?? 'en';
+  return userSentences[language]?.[advice] ?? '';
 };
 
 /** Logto answers these with HTTP 429 and its own "try again later" phrase, in the user's language. */

@@ -12,6 +12,7 @@ import {
 import { limits, maxRequestBytes } from './constant.js';
 import { type Advice, connectorError } from './errors.js';
 import { htmlToText } from './html-to-text.js';
+import { localeHintsProblem } from './locale.js';
 import { formatMailbox, fromWithSendFrom, parseMailbox, parseRecipient } from './mailbox.js';
 import { type PostmarkConfig, type TemplateConfig, isPlainObject } from './types.js';
 
@@ -26,27 +27,6 @@ export type Message = {
 
 const invalidRequest = (description: string, advice: Advice = 'site') =>
   connectorError(ConnectorErrorCodes.InvalidRequestParameters, description, {}, advice);
-
-const whiteSpace = /\s+/;
-
-/** The language hints select a template; bounded so that no request can make that slow. */
-const checkLocaleHints = ({ locale, uiLocales }: SendMessagePayload) => {
-  if (typeof locale === 'string' && locale.length > limits.languageTag) {
-    throw invalidRequest(
-      `The language (locale) is ${locale.length} characters long; at most ${limits.languageTag} are accepted.`
-    );
-  }
-
-  if (
-    typeof uiLocales === 'string' &&
-    (uiLocales.length > limits.uiLocales ||
-      uiLocales.trim().split(whiteSpace).length > limits.uiLocaleTags)
-  ) {
-    throw invalidRequest(
-      `The requested languages (ui_locales) exceed ${limits.uiLocaleTags} tags or ${limits.uiLocales} characters.`
-    );
-  }
-};
 
 const clientIp = (ip: unknown) =>
   typeof ip === 'string' && ip.length <= limits.ipAddress && isIP(ip) !== 0 ? ip : undefined;
@@ -80,7 +60,11 @@ export const parseMessage = (data: unknown): Message => {
     throw invalidRequest('The message payload must be an object.');
   }
 
-  checkLocaleHints(payload);
+  const localeProblem = localeHintsProblem(payload);
+
+  if (localeProblem) {
+    throw invalidRequest(localeProblem);
+  }
 
   return { to: recipient.address, type: usageType.data, payload, ip: clientIp(ip) };
 };

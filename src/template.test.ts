@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { candidateLocales, chooseTemplate } from './template.js';
+import { chooseTemplate } from './template.js';
 import { type TemplateConfig, templateGuard } from './types.js';
 
 const entry = (usageType: string, templateAlias: string, locale?: string): TemplateConfig =>
@@ -35,10 +35,16 @@ describe('chooseTemplate', () => {
     ['SignIn', { locale: 'de-CH' }, 'sign-in-de'],
     ['SignIn', { locale: 'de-AT' }, 'sign-in-de'],
     ['ForgotPassword', { locale: 'fr-CA' }, 'forgot-password-fr'],
-    // A regional entry is not a match for another region.
-    ['SignIn', { locale: 'pt-PT' }, 'sign-in'],
-    // A language tag does not find a regional entry.
-    ['SignIn', { locale: 'pt' }, 'sign-in'],
+    // The same language and script, with likely subtags: pt is pt-Latn-BR, zh-TW is zh-Hant-TW.
+    ['SignIn', { locale: 'pt' }, 'sign-in-pt-br'],
+    ['SignIn', { locale: 'pt-PT' }, 'sign-in-pt-br'],
+    ['SignIn', { locale: 'zh-TW' }, 'sign-in-zh-hant'],
+    ['SignIn', { locale: 'zh-HK' }, 'sign-in-zh-hant'],
+    ['SignIn', { locale: 'zh-Hant-TW' }, 'sign-in-zh-hant'],
+    ['SignIn', { uiLocales: 'ZH-tw' }, 'sign-in-zh-hant'],
+    // Never another script: Simplified Chinese gets the default.
+    ['SignIn', { locale: 'zh-CN' }, 'sign-in'],
+    ['SignIn', { locale: 'zh' }, 'sign-in'],
     // Ui_locales, in the user's order, after locale.
     ['SignIn', { uiLocales: 'fr de' }, 'sign-in-de'],
     ['SignIn', { uiLocales: 'pt-BR de' }, 'sign-in-pt-br'],
@@ -54,6 +60,7 @@ describe('chooseTemplate', () => {
     // A type with no entry falls back to Generic, localized.
     ['MfaVerification', { locale: 'ja' }, 'generic-ja'],
     ['BindMfa', { locale: 'de-CH' }, 'generic-de'],
+    ['BindMfa', { locale: 'zh-CN', uiLocales: 'zh-CN ja-JP' }, 'generic-ja'],
     ['UserPermissionValidation', {}, 'generic'],
     ['BindNewIdentifier', { uiLocales: 'ko' }, 'generic'],
     // Only localized entries for the type: its match, else Generic.
@@ -75,19 +82,5 @@ describe('chooseTemplate', () => {
     expect(
       chooseTemplate([entry('Generic', 'generic-de', 'de')], 'Register', { locale: 'en' })
     ).toBeUndefined();
-  });
-});
-
-describe('candidateLocales', () => {
-  it('puts locale first, then ui_locales in order, each once', () => {
-    expect(candidateLocales({ locale: 'de-CH', uiLocales: 'fr de-CH  en' })).toEqual([
-      'de-ch',
-      'fr',
-      'en',
-    ]);
-  });
-
-  it('has none when Logto sends none', () => {
-    expect(candidateLocales({})).toEqual([]);
   });
 });

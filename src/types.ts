@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TemplateType, templateTypeGuard } from '@logto/connector-kit';
 
 import { limits, serverSetting } from './constant.js';
+import { isLanguageTag } from './locale.js';
 import { formatMailbox, parseMailbox } from './mailbox.js';
 
 /** Logto cannot sign users up, in or reset passwords, nor run the Console test, without these. */
@@ -17,18 +18,6 @@ export const requiredUsageTypes = [
 const trackOpensByChoice = { [serverSetting]: undefined, On: true, Off: false } as const;
 const trackOpensChoices = [serverSetting, 'On', 'Off'] as const;
 export const trackLinksValues = ['None', 'HtmlAndText', 'HtmlOnly', 'TextOnly'] as const;
-
-export const isLanguageTag = (value: string) => {
-  if (value.length > limits.languageTag) {
-    return false;
-  }
-
-  try {
-    return Intl.getCanonicalLocales(value).length === 1;
-  } catch {
-    return false;
-  }
-};
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -418,16 +418,19 @@ describe("the user's language", () => {
     return error.data.errorDescription;
   };
 
-  it('speaks en, de, fr, es and ru, and English to anyone else', async () => {
-    const sentences = await Promise.all(
-      ['en', 'de', 'fr', 'es', 'ru'].map(async (locale) => userSentence(locale))
-    );
+  it("speaks every language of Logto's sign-in page, and English to anyone else", async () => {
+    const languages =
+      'en ar cs de es fa-IR fr it ja ko pl-PL pt-BR pt-PT ru th tr-TR uk-UA zh-CN zh-HK zh-TW'.split(
+        ' '
+      );
+    const sentences = await Promise.all(languages.map(async (locale) => userSentence(locale)));
 
-    expect(new Set(sentences).size).toBe(5);
+    expect(new Set(sentences).size).toBe(20);
     for (const sentence of sentences) {
       expectNothingInternal(sentence, failure);
     }
-    expect(await userSentence('de-CH')).toBe(sentences[1]);
-    expect(await userSentence('pt-BR')).toBe(sentences[0]);
+    expect(await userSentence('de-CH')).toBe(sentences[languages.indexOf('de')]);
+    expect(await userSentence('zh-Hant-TW')).toBe(sentences[languages.indexOf('zh-TW')]);
+    expect(await userSentence('nl')).toBe(sentences[0]);
   });
 });

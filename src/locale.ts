@@ -1,0 +1,168 @@
+import { limits } from './constant.js';
+
+export type LocaleHints = { locale?: unknown; uiLocales?: unknown };
+
+export const isLanguageTag = (value: string) => {
+  if (value.length > limits.languageTag) {
+    return false;
+  }
+
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+};
+
+const whiteSpace = /\s+/;
+
+/**
+ * Why the language hints are refused, if they are: they pick a template and a sentence, and are
+ * bounded so that no request can make that slow. Request errors are the caller's to raise.
+ */
+export const localeHintsProblem = ({ locale, uiLocales }: LocaleHints) => {
+  if (typeof locale === 'string' && locale.length > limits.languageTag) {
+    return `The language (locale) is ${locale.length} characters long; at most ${limits.languageTag} are accepted.`;
+  }
+
+  if (
+    typeof uiLocales === 'string' &&
+    (uiLocales.length > limits.uiLocales ||
+      uiLocales.trim().split(whiteSpace).length > limits.uiLocaleTags)
+  ) {
+    return `The requested languages (ui_locales) exceed ${limits.uiLocaleTags} tags or ${limits.uiLocales} characters.`;
+  }
+};
+
+/** `payload.locale` first, then each `ui_locales` tag in the user's order, each once. */
+export const candidateLocales = ({ locale, uiLocales }: LocaleHints): string[] => {
+  const requested =
+    typeof uiLocales === 'string'
+      ? uiLocales.slice(0, limits.uiLocales).split(whiteSpace).slice(0, limits.uiLocaleTags)
+      : [];
+  const tags = [typeof locale === 'string' ? locale : '', ...requested].filter(
+    (tag) => tag && tag.length <= limits.languageTag
+  );
+
+  return [...new Set(tags.map((tag) => tag.toLowerCase()))];
+};
+
+type Tag = {
+  /** Canonical and lower-case: `zh-hant-tw`. */
+  tag: string;
+  subtags: number;
+  hasRegion: boolean;
+  /** Language and script with likely subtags added: `zh-Hant` for `zh-TW`. */
+  writing?: string;
+  likelyRegion?: string;
+};
+
+// Likely subtags come from the runtime's CLDR data; a tag it cannot expand still matches exactly
+// and by truncation.
+const maximize = (locale: Intl.Locale) => {
+  try {
+    return locale.maximize();
+  } catch {
+    return locale;
+  }
+};
+
+const readTag = (value: string): Tag | undefined => {
+  if (value.length > limits.languageTag) {
+    return;
+  }
+
+  try {
+    const locale = new Intl.Locale(value);
+    const likely = maximize(locale);
+    const tag = locale.toString().toLowerCase();
+
+    return {
+      tag,
+      subtags: tag.split('-').length,
+      hasRegion: locale.region !== undefined,
+      writing: likely.script && `${likely.language}-${likely.script}`,
+      likelyRegion: likely.region,
+    };
+  } catch {
+    // Not a language tag: it matches nothing.
+  }
+};
+
+// Reading a tag costs several microseconds, and every send reads the same few entry and user tags.
+// The cache is emptied when full, so that requests with ever new tags cannot grow it.
+const readTags = new Map<string, Tag | undefined>();
+const readTagsLimit = 1000;
+
+const readTagOnce = (value: string) => {
+  if (readTags.has(value)) {
+    return readTags.get(value);
+  }
+
+  const tag = readTag(value);
+
+  if (readTags.size >= readTagsLimit) {
+    readTags.clear();
+  }
+
+  readTags.set(value, tag);
+  return tag;
+};
+
+/**
+ * How well an offered tag serves a wanted one, lower is better; `undefined` when it does not.
+ * After an exact match, the same writing (language and script, with likely subtags) counts more
+ * than the region, so `zh-HK` is served by `zh-Hant` or `zh-TW` but never by `zh-CN`, and `pt-PT`
+ * by `pt` before `pt-BR`. Then the wanted tag shortened from the right, down to its language.
+ */
+const matchRank = (wanted: Tag, offered: Tag) => {
+  if (offered.tag === wanted.tag) {
+    return 0;
+  }
+
+  if (wanted.writing && offered.writing === wanted.writing) {
+    if (offered.likelyRegion === wanted.likelyRegion) {
+      return 1;
+    }
+
+    return offered.hasRegion ? 3 : 2;
+  }
+
+  if (wanted.tag.startsWith(`${offered.tag}-`)) {
+    return 3 + wanted.subtags - offered.subtags;
+  }
+};
+
+const bestMatch = <T>(offers: Array<{ item: T; tag: Tag }>, wanted: Tag) => {
+  const ranked = offers.map(({ item, tag }) => ({ item, rank: matchRank(wanted, tag) }));
+  const ranks = ranked.flatMap(({ rank }) => (rank === undefined ? [] : [rank]));
+
+  if (ranks.length > 0) {
+    const best = Math.min(...ranks);
+    return ranked.find(({ rank }) => rank === best)?.item;
+  }
+};
+
+/**
+ * RFC 4647 lookup with likely subtags: for each wanted tag in order, the item whose locale serves
+ * it best; `undefined` when none serves any. Case does not matter.
+ */
+export const lookupLocale = <T>(
+  items: readonly T[],
+  localeOf: (item: T) => string | undefined,
+  wantedTags: readonly string[]
+): T | undefined => {
+  const offers = items.flatMap((item) => {
+    const tag = readTagOnce(localeOf(item) ?? '');
+    return tag ? [{ item, tag }] : [];
+  });
+
+  for (const wanted of wantedTags) {
+    const tag = readTagOnce(wanted);
+    const match = tag && bestMatch(offers, tag);
+
+    if (match !== undefined) {
+      return match;
+    }
+  }
+};

@@ -1,0 +1,38 @@
+import { i18nPhrasesGuard } from '@logto/connector-kit';
+import { describe, expect, it } from 'vitest';
+
+import { defaultMetadata } from './constant.js';
+
+/** The languages of Logto's Console (`@logto/phrases`). */
+const consoleLanguages =
+  'ar de en es fa-IR fr it ja ko pl-PL pt-BR pt-PT ru th tr-TR zh-CN zh-HK zh-TW'.split(' ');
+
+const wide = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFF00-\uFF60]/u;
+const mark = /\p{M}/u;
+
+/** Roughly how many Latin letters' room a text takes on screen. */
+const width = (text: string) =>
+  [...text].reduce(
+    (sum, character) => sum + (mark.test(character) ? 0 : wide.test(character) ? 2 : 1),
+    0
+  );
+
+describe("the Console's connector picker", () => {
+  it('names and describes the connector in every language of the Console', () => {
+    const { name, description } = defaultMetadata;
+
+    expect(Object.keys(name).sort()).toEqual([...consoleLanguages].sort());
+    expect(Object.keys(description).sort()).toEqual([...consoleLanguages].sort());
+    expect(i18nPhrasesGuard.safeParse(name).success).toBe(true);
+    expect(i18nPhrasesGuard.safeParse(description).success).toBe(true);
+  });
+
+  it.each(consoleLanguages)('fits the %s description in four lines of the card', (language) => {
+    const text = Object.entries(defaultMetadata.description).find(([key]) => key === language)?.[1];
+
+    expect(typeof text).toBe('string');
+    expect(width(String(text))).toBeGreaterThan(40);
+    expect(width(String(text))).toBeLessThanOrEqual(95);
+    expect(text).toContain('Postmark');
+  });
+});
