@@ -617,9 +617,7 @@ describe('the Console test', () => {
   });
 
   it('names the one missing template and sends nothing', async () => {
-    nock(api)
-      .get('/message-streams/outbound')
-      .reply(...streamFound);
+    nock(api).get('/message-streams/outbound').reply(200, { MessageStreamType: 'Transactional' });
     nock(api)
       .get(/\/templates\/.*/)
       .times(6)
@@ -643,9 +641,7 @@ describe('the Console test', () => {
   });
 
   it('names every missing template at once', async () => {
-    nock(api)
-      .get('/message-streams/outbound')
-      .reply(...streamFound);
+    nock(api).get('/message-streams/outbound').reply(200, { MessageStreamType: 'Transactional' });
     nock(api)
       .get(/\/templates\/.*/)
       .times(6)
