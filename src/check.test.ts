@@ -229,7 +229,7 @@ describe('the message stream', () => {
 
   it.each([
     ['Broadcasts', 'is a Broadcasts stream'],
-    ['Inbound', 'is a Inbound stream'],
+    ['Inbound', 'is an Inbound stream'],
   ])('fails for a %s stream, naming stream and type', async (type, words) => {
     const seen = postmark({ stored: allWithCode(), streams: { news: type } });
 
@@ -237,6 +237,21 @@ describe('the message stream', () => {
 
     expect(error.data.errorDescription).toContain(`The message stream "news" ${words}`);
     expect(seen).toEqual(['/message-streams/news']);
+  });
+
+  it('fails for an archived stream', async () => {
+    postmark({
+      override: () => [
+        200,
+        { MessageStreamType: 'Transactional', ArchivedAt: '2026-01-01T00:00:00Z' },
+      ],
+    });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toContain(
+      'The message stream "outbound" is an archived stream.'
+    );
   });
 
   it('passes with the default stream, looked up as outbound', async () => {

@@ -111,7 +111,10 @@ const checkMessageStream = async (config: PostmarkConfig, call: Call) => {
   }
 
   if (found.MessageStreamType !== 'Transactional' || found.ArchivedAt) {
-    const kind = found.ArchivedAt ? 'an archived' : `a ${found.MessageStreamType}`;
+    const type = found.MessageStreamType;
+    const kind = found.ArchivedAt
+      ? 'an archived'
+      : `${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type}`;
     throw contentProblem(
       `The message stream "${stream}" is ${kind} stream. Verification codes and invitations belong in an active Transactional stream (Broadcasts streams are for bulk mail and add unsubscribe handling): name one in "Message stream", or leave it empty for "outbound".`,
       { messageStream: stream, messageStreamType: found.MessageStreamType }
