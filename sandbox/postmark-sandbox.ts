@@ -23,6 +23,29 @@ export const defaultSandboxTemplates: Record<string, number> = {
   'logto-bind-mfa': 1009,
 };
 
+/** A stored template as `GET /templates/{idOrAlias}` returns it. */
+export type SandboxTemplate = {
+  TemplateId: number;
+  Subject?: string;
+  HtmlBody?: string | null;
+  TextBody?: string | null;
+  TemplateType?: 'Standard' | 'Layout';
+  LayoutTemplate?: string | null;
+};
+
+/** What a template given only by its ID holds: the variable Logto fills for its usage type. */
+const contentFor = (alias: string, TemplateId: number): SandboxTemplate => {
+  const variable = alias.includes('invitation') ? 'link' : 'code';
+  return {
+    TemplateId,
+    Subject: `Your ${variable}`,
+    HtmlBody: `<p>Here it is: {{${variable}}}</p>`,
+    TextBody: `Here it is: {{${variable}}}`,
+    TemplateType: 'Standard',
+    LayoutTemplate: null,
+  };
+};
+
 /** What the next request gets instead of (or before) a normal answer. */
 export type Fault =
   | {
@@ -96,7 +119,10 @@ export type SandboxOptions = {
   token?: string;
   /** Domains whose addresses may send; stands for Postmark's verified domains. */
   senderDomains?: string[];
-  templates?: Record<string, number>;
+  /** Templates by alias: an ID (holding the variable its usage type needs), or the whole template. */
+  templates?: Record<string, number | SandboxTemplate>;
+  /** Message streams by ID, with their type; `outbound` (Transactional) by default. */
+  messageStreams?: Record<string, 'Transactional' | 'Broadcasts' | 'Inbound'>;
   tls?: { key: string; cert: string };
   /** Called with one line per request, for the demo's output. */
   log?: (line: string) => void;
@@ -164,12 +190,25 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   const sockets = new Set<Socket>();
   const tcpSocketOf = (socket: Socket) =>
     [...sockets].find(({ remotePort }) => remotePort === socket.remotePort);
-  const templateIds = new Set(Object.values(templates));
+  const { messageStreams = { outbound: 'Transactional' } } = options;
+  const stored = new Map(
+    Object.entries(templates).map(([alias, value]) => [
+      alias,
+      typeof value === 'number' ? contentFor(alias, value) : value,
+    ])
+  );
+  const byId = new Map([...stored].map(([alias, template]) => [template.TemplateId, alias]));
 
-  const findTemplate = (key: unknown) =>
-    (typeof key === 'string' && key in templates) ||
-    (typeof key === 'number' && templateIds.has(key)) ||
-    (typeof key === 'string' && /^\d+$/.test(key) && templateIds.has(Number(key)));
+  /** The alias of the template a key names, by alias or by ID. */
+  const aliasOf = (key: unknown) =>
+    typeof key === 'number' || (typeof key === 'string' && /^\d+$/.test(key))
+      ? byId.get(Number(key))
+      : typeof key === 'string' && stored.has(key)
+        ? key
+        : undefined;
+
+  const findTemplate = (key: unknown) => aliasOf(key) !== undefined;
+  const streamPrefix = '/message-streams/';
 
   // Postmark's own checks, in Postmark's order; `undefined` when the email would be accepted.
   const refuse = (
@@ -179,6 +218,13 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   ): [number, number, string] | undefined => {
     if (request.headers['x-postmark-server-token'] !== token) {
       return [401, 10, 'Request does not contain a valid Server token.'];
+    }
+
+    if (request.method === 'GET' && path.startsWith(streamPrefix)) {
+      const id = decodeURIComponent(path.slice(streamPrefix.length));
+      return id in messageStreams
+        ? undefined
+        : [422, 1226, `The message stream for the provided 'ID' (${id}) was not found.`];
     }
 
     if (request.method === 'GET') {
@@ -293,7 +339,8 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
 
     const known =
       (request.method === 'POST' && (path === '/email/withTemplate' || path === '/email')) ||
-      (request.method === 'GET' && path.startsWith('/templates/'));
+      (request.method === 'GET' &&
+        (path.startsWith('/templates/') || path.startsWith(streamPrefix)));
 
     if (!known) {
       seen.outcome = '404';
@@ -314,14 +361,25 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
 
+    if (request.method === 'GET' && path.startsWith(streamPrefix)) {
+      const id = decodeURIComponent(path.slice(streamPrefix.length));
+      const type = messageStreams[id];
+      seen.outcome = 'found';
+      log?.(`${request.method} ${path} → 200 ${type} stream`);
+      sendJson(response, 200, { ID: id, Name: id, MessageStreamType: type, ArchivedAt: null });
+      return;
+    }
+
     if (request.method === 'GET') {
       seen.outcome = 'found';
       log?.(`${request.method} ${path} → 200 found`);
-      const key = decodeURIComponent(path.slice('/templates/'.length));
+      const alias = aliasOf(decodeURIComponent(path.slice('/templates/'.length))) ?? '';
       sendJson(response, 200, {
-        Name: key,
-        Alias: key,
-        TemplateId: templates[key] ?? Number(key),
+        Name: alias,
+        Alias: alias,
+        TemplateType: 'Standard',
+        LayoutTemplate: null,
+        ...stored.get(alias),
         Active: true,
       });
       return;

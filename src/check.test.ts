@@ -1,11 +1,13 @@
 import nock from 'nock';
 
-import { ConnectorErrorCodes } from '@logto/connector-kit';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { checkTemplates } from './check.js';
 import { parseConfig } from './config.js';
-import { limits } from './constant.js';
+import { consoleTestDeadlineMs, limits } from './constant.js';
+
+const api = 'https://api.postmarkapp.com';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -13,6 +15,7 @@ beforeAll(() => {
 
 afterEach(() => {
   nock.cleanAll();
+  vi.useRealTimers();
 });
 
 const required = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
@@ -20,11 +23,80 @@ const required = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageT
   templateAlias: `logto-${usageType.toLowerCase()}`,
 }));
 
-/** A configuration with `count` templates, all but the required ones localized. */
-const withTemplates = (count: number) =>
+const withCode = { Subject: 'Your code', HtmlBody: '<p>{{code}}</p>', TextBody: '{{ code }}' };
+
+type Stored = Record<string, unknown>;
+type Reply = [number, unknown];
+
+/**
+ * Answers look-ups like Postmark: `streams` by ID, `stored` templates by alias or ID, anything
+ * else as Postmark's "not found". Records every path asked for.
+ */
+const postmark = ({
+  stored = {},
+  streams = { outbound: 'Transactional' },
+  override,
+}: {
+  stored?: Record<string, Stored>;
+  streams?: Record<string, string>;
+  override?: (path: string) => Reply | undefined;
+} = {}) => {
+  const seen: string[] = [];
+  nock(api)
+    .persist()
+    .get(/.*/)
+    .reply((path) => {
+      seen.push(path);
+      const overridden = override?.(path);
+
+      if (overridden) {
+        return overridden;
+      }
+
+      const [, kind = '', key = ''] = path.split('/');
+      const id = decodeURIComponent(key);
+
+      if (kind === 'message-streams') {
+        const type = streams[id];
+        return type
+          ? [200, { ID: id, MessageStreamType: type, ArchivedAt: null }]
+          : [422, { ErrorCode: 1226, Message: 'The message stream was not found.' }];
+      }
+
+      const template = stored[id];
+      return template
+        ? [200, { TemplateType: 'Standard', LayoutTemplate: null, ...template }]
+        : [422, { ErrorCode: 1101, Message: 'Template not found.' }];
+    });
+  return seen;
+};
+
+const allWithCode = (
+  aliases: string[] = required.map(({ templateAlias }) => templateAlias),
+  template: Stored = withCode
+) => Object.fromEntries(aliases.map((alias) => [alias, template]));
+
+const configWith = (form: Record<string, unknown> = {}) =>
   parseConfig({
     serverToken: 'token',
     fromEmail: 'no-reply@acme.com',
+    templates: required,
+    ...form,
+  });
+
+const failure = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error: unknown) {
+    return error as { code: string; data: { errorDescription: string } };
+  }
+
+  throw new Error('the check passed');
+};
+
+/** A configuration with `count` templates, all but the required ones localized. */
+const withTemplates = (count: number) =>
+  configWith({
     templates: [
       ...required,
       ...Array.from({ length: count - required.length }, (_, index) => ({
@@ -35,46 +107,367 @@ const withTemplates = (count: number) =>
     ],
   });
 
-it(`looks templates up ${limits.templateLookups} at a time, each once`, async () => {
-  const config = withTemplates(limits.templates);
-  let inFlight = 0;
-  let most = 0;
-  const seen: string[] = [];
-  nock('https://api.postmarkapp.com')
-    .get(/^\/templates\//)
-    .times(limits.templates)
-    .reply(async (path) => {
-      seen.push(path);
-      inFlight += 1;
-      most = Math.max(most, inFlight);
-      await new Promise((resolve) => {
-        setTimeout(resolve, 2);
+describe('template look-ups', () => {
+  it(`looks templates up ${limits.templateLookups} at a time, each once, after the stream`, async () => {
+    const config = withTemplates(limits.templates);
+    let inFlight = 0;
+    let most = 0;
+    const seen: string[] = [];
+    nock(api)
+      .get('/message-streams/outbound')
+      .reply(200, { MessageStreamType: 'Transactional' })
+      .get(/^\/templates\//)
+      .times(limits.templates)
+      .reply(async (path) => {
+        seen.push(path);
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => {
+          setTimeout(resolve, 2);
+        });
+        inFlight -= 1;
+        return [200, withCode];
       });
-      inFlight -= 1;
-      return [200, {}];
+
+    await checkTemplates(config);
+
+    expect(most).toBe(limits.templateLookups);
+    expect(new Set(seen).size).toBe(limits.templates);
+  });
+
+  it('asks once for an alias that two entries share', async () => {
+    const config = configWith({
+      templates: [
+        ...required,
+        { usageType: 'SignIn', locale: 'de', templateAlias: 'logto-signin' },
+      ],
+    });
+    const seen = postmark({ stored: allWithCode() });
+
+    await checkTemplates(config);
+
+    expect(seen.filter((path) => path === '/templates/logto-signin')).toHaveLength(1);
+    expect(seen).toHaveLength(1 + required.length);
+  });
+
+  it('names every missing one, in the order of the form', async () => {
+    const config = withTemplates(10);
+    postmark({
+      stored: allWithCode([
+        ...required.map(({ templateAlias }) => templateAlias),
+        ...[0, 2, 4, 5].map((index) => `localized-${index}`),
+      ]),
     });
 
-  await checkTemplates(config);
+    const error = await failure(checkTemplates(config));
 
-  expect(most).toBe(limits.templateLookups);
-  expect(new Set(seen).size).toBe(limits.templates);
+    expect(error.code).toBe(ConnectorErrorCodes.TemplateNotFound);
+    expect(error.data.errorDescription).toContain(
+      'SignIn (de-x-t1): alias "localized-1"; SignIn (de-x-t3): alias "localized-3"'
+    );
+  });
+
+  it('does not require templates that Logto serves from its own custom email templates', async () => {
+    const config = configWith({
+      templates: [...required, { usageType: 'BindMfa', templateAlias: 'logto-bind-mfa' }],
+    });
+    const seen = postmark({ stored: allWithCode() });
+    const served = new Set<string>([TemplateType.BindMfa]);
+
+    await checkTemplates(config, {
+      getI18nEmailTemplate: async (type) =>
+        served.has(type) ? { subject: 'Code', content: '{{code}}' } : undefined,
+    });
+
+    expect(seen).not.toContain('/templates/logto-bind-mfa');
+    await expect(checkTemplates(config)).rejects.toMatchObject({
+      code: ConnectorErrorCodes.TemplateNotFound,
+    });
+  });
+
+  it('stops after one request when the token is rejected', async () => {
+    const seen = postmark({ override: () => [401, { ErrorCode: 10, Message: 'Bad token.' }] });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(seen).toEqual(['/message-streams/outbound']);
+    expect(error.code).toBe(ConnectorErrorCodes.InvalidConfig);
+    expect(error.data.errorDescription).toMatch(
+      /^Could not look up the message stream "outbound" on Postmark\. Postmark rejected the server token/
+    );
+  });
+
+  it('describes a refused template look-up as a look-up, and starts no new one', async () => {
+    const seen = postmark({
+      stored: allWithCode(),
+      override: (path) =>
+        path === '/templates/logto-register'
+          ? [422, { ErrorCode: 1105, Message: 'Odd.' }]
+          : undefined,
+    });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toBe(
+      'Could not look up the template "logto-register" on Postmark. Postmark refused the look-up (HTTP 422, Postmark error 1105: Odd.). Nothing was sent.'
+    );
+    expect(error.data.errorDescription).not.toContain('refused the email');
+    expect(seen.length).toBeLessThanOrEqual(1 + limits.templateLookups);
+  });
 });
 
-it('names every missing one, in the order of the form', async () => {
-  const config = withTemplates(10);
-  nock('https://api.postmarkapp.com')
-    .get(/^\/templates\//)
-    .times(10)
-    .reply((path) =>
-      /localized-[13]$/.test(path) ? [422, { ErrorCode: 1101, Message: 'Not found.' }] : [200, {}]
+describe('the message stream', () => {
+  it('fails for a stream Postmark does not have, naming it', async () => {
+    postmark({ stored: allWithCode() });
+
+    const error = await failure(checkTemplates(configWith({ messageStream: 'codes' })));
+
+    expect(error.data.errorDescription).toContain(
+      'Postmark has no message stream "codes" on this server.'
+    );
+  });
+
+  it.each([
+    ['Broadcasts', 'is a Broadcasts stream'],
+    ['Inbound', 'is an Inbound stream'],
+  ])('fails for a %s stream, naming stream and type', async (type, words) => {
+    const seen = postmark({ stored: allWithCode(), streams: { news: type } });
+
+    const error = await failure(checkTemplates(configWith({ messageStream: 'news' })));
+
+    expect(error.data.errorDescription).toContain(`The message stream "news" ${words}`);
+    expect(seen).toEqual(['/message-streams/news']);
+  });
+
+  it('fails for an archived stream', async () => {
+    postmark({
+      override: () => [
+        200,
+        { MessageStreamType: 'Transactional', ArchivedAt: '2026-01-01T00:00:00Z' },
+      ],
+    });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toContain(
+      'The message stream "outbound" is an archived stream.'
+    );
+  });
+
+  it('passes with the default stream, looked up as outbound', async () => {
+    const seen = postmark({ stored: allWithCode() });
+
+    await checkTemplates(configWith());
+
+    expect(seen[0]).toBe('/message-streams/outbound');
+  });
+});
+
+describe('what each template shows', () => {
+  const check = async (templates: Record<string, Stored>, form: Record<string, unknown> = {}) => {
+    postmark({ stored: { ...allWithCode(), ...templates } });
+    return checkTemplates(configWith(form));
+  };
+
+  it('fails for a template without {{code}}, naming usage type, template and variable', async () => {
+    const error = await failure(
+      check({
+        'logto-signin': { Subject: 'Sign in', HtmlBody: 'Your code: {{verification_code}}' },
+      })
     );
 
-  await expect(checkTemplates(config)).rejects.toMatchObject({
-    code: ConnectorErrorCodes.TemplateNotFound,
-    data: {
-      errorDescription: expect.stringContaining(
-        'SignIn (de-x-t1): alias "localized-1"; SignIn (de-x-t3): alias "localized-3"'
-      ) as unknown,
-    },
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(error.data.errorDescription).toContain(
+      'SignIn: alias "logto-signin" never shows {{code}}'
+    );
+    expect(error.data.errorDescription).toContain(
+      '{{verification_code}}, which Logto does not send for SignIn: add it to "Fixed template values"'
+    );
+  });
+
+  it.each([
+    ['the subject', { Subject: 'Code {{code}}', HtmlBody: '<p>Hi</p>' }],
+    ['the text body', { Subject: 'Code', TextBody: '{{{code}}}' }],
+    ['a section', { Subject: 'Code', HtmlBody: '{{#code}}{{.}}{{/code}}' }],
+  ])('finds the code in %s', async (_, template) => {
+    await expect(check({ 'logto-signin': template })).resolves.toBeUndefined();
+  });
+
+  it('finds the code in the layout', async () => {
+    await expect(
+      check({
+        'logto-signin': { Subject: 'Hi', HtmlBody: '<p>Welcome</p>', LayoutTemplate: 'base' },
+        base: { TemplateType: 'Layout', HtmlBody: '{{{@content}}} Code: {{code}}' },
+      })
+    ).resolves.toBeUndefined();
+  });
+
+  it("checks the layout's variables, and looks each layout up once", async () => {
+    const seen = postmark({
+      stored: {
+        ...allWithCode(
+          required.map(({ templateAlias }) => templateAlias),
+          {
+            ...withCode,
+            LayoutTemplate: 'base',
+          }
+        ),
+        base: { TemplateType: 'Layout', HtmlBody: '{{{@content}}} {{company_name}}' },
+      },
+    });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toContain(
+      'Register: alias "logto-register" uses {{company_name}}'
+    );
+    expect(seen.filter((path) => path === '/templates/base')).toHaveLength(1);
+  });
+
+  it('accepts a variable once it is a key of "Fixed template values"', async () => {
+    const starter = {
+      ...withCode,
+      HtmlBody: '{{code}} {{product_name}} {{#company}}{{name}}{{/company}}',
+    };
+    const templates = { 'logto-signin': starter };
+
+    await expect(failure(check(templates))).resolves.toMatchObject({
+      data: {
+        errorDescription: expect.stringContaining(
+          '{{product_name}}, {{company}}, {{company.name}}'
+        ) as unknown,
+      },
+    });
+    await expect(
+      check(templates, { templateModel: { product_name: 'Acme', company: { name: 'Acme' } } })
+    ).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ['{{user.name}}', true],
+    ['{{#user}}{{primaryEmail}}{{/user}}', true],
+    ['{{application.displayName}} {{organization.branding.logoUrl}}', true],
+    ['{{locale}} {{uiLocales}}', true],
+    ['{{user.password}}', false],
+    ['{{link}}', false],
+    ['{{inviter.name}}', false],
+  ])('judges %s for a code by what Logto sends (%s)', async (body, filled) => {
+    const promise = check({ 'logto-signin': { Subject: '{{code}}', HtmlBody: body } });
+    await (filled ? expect(promise).resolves.toBeUndefined() : expect(promise).rejects.toThrow());
+  });
+
+  it('requires {{link}} for OrganizationInvitation, and takes its context', async () => {
+    const form = {
+      templates: [...required, { usageType: 'OrganizationInvitation', templateAlias: 'invite' }],
+    };
+
+    const error = await failure(
+      check({ invite: { Subject: 'Join {{organization.name}}', HtmlBody: '{{code}}' } }, form)
+    );
+    expect(error.data.errorDescription).toContain(
+      'OrganizationInvitation: alias "invite" never shows {{link}}'
+    );
+    expect(error.data.errorDescription).toContain('{{code}}, which Logto does not send');
+
+    nock.cleanAll();
+    await expect(
+      check(
+        {
+          invite: { Subject: 'Join {{organization.name}}', HtmlBody: '{{inviter.name}}: {{link}}' },
+        },
+        form
+      )
+    ).resolves.toBeUndefined();
+  });
+
+  it('says that a Layout cannot be sent', async () => {
+    const error = await failure(
+      check({ 'logto-generic': { TemplateType: 'Layout', HtmlBody: '{{{@content}}}' } })
+    );
+
+    expect(error.data.errorDescription).toContain(
+      'Generic: alias "logto-generic" is a Layout, and Postmark cannot send a Layout'
+    );
+  });
+
+  it('names a template it cannot read', async () => {
+    const error = await failure(
+      check({ 'logto-signin': { Subject: '{{code}}', HtmlBody: '{{#a}}'.repeat(40) } })
+    );
+
+    expect(error.data.errorDescription).toContain(
+      'SignIn: alias "logto-signin" cannot be checked: it nests sections deeper than 16'
+    );
+  });
+
+  it('reads a template of several hundred kilobytes', async () => {
+    const row = '<tr><td class="x">{{code}}</td></tr>\n';
+    const HtmlBody = row.repeat(Math.ceil(400_000 / row.length)) + '{{product_name}}';
+
+    const error = await failure(check({ 'logto-signin': { Subject: 'Code', HtmlBody } }));
+
+    expect(HtmlBody.length).toBeGreaterThan(400_000);
+    expect(error.data.errorDescription).toContain('uses {{product_name}}');
+  });
+});
+
+/** Moves fake time on in small steps, letting the sockets' real callbacks run between them. */
+const advance = async (milliseconds: number) => {
+  for (let passed = 0; passed < milliseconds; passed += 50) {
+    await vi.advanceTimersByTimeAsync(50);
+
+    await new Promise((resolve) => {
+      setImmediate(resolve);
+    });
+  }
+};
+
+describe('the shared deadline', () => {
+  it(`ends within ${consoleTestDeadlineMs / 1000} s when every request hangs`, async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    nock(api).persist().get(/.*/).delay(60_000).reply(200, {});
+    const startedAt = Date.now();
+    const deadlineAt = startedAt + consoleTestDeadlineMs;
+
+    const settled = checkTemplates(configWith(), { deadlineAt }).then(
+      () => 'passed',
+      (error: unknown) => error
+    );
+    await advance(consoleTestDeadlineMs);
+
+    await expect(Promise.race([settled, 'still waiting'])).resolves.toMatchObject({
+      data: {
+        errorDescription: expect.stringMatching(/^Could not look up the message stream/) as unknown,
+      },
+    });
+  });
+
+  it('ends at the shared deadline when answers are slow but many', async () => {
+    // Ten rounds of four look-ups, 400 ms each, would pass after 4 s; the deadline comes first.
+    const config = withTemplates(40);
+    nock(api)
+      .persist()
+      .get(/.*/)
+      .delay(400)
+      .reply((path) =>
+        path.startsWith('/message-streams/')
+          ? [200, { MessageStreamType: 'Transactional' }]
+          : [200, withCode]
+      );
+
+    const error = await failure(checkTemplates(config, { deadlineAt: Date.now() + 1500 }));
+
+    expect(error.data.errorDescription).toMatch(
+      /^Could not look up the template "[\w-]+" on Postmark\. Postmark did not answer within 0\.\d s/
+    );
+  });
+
+  it('fails at once when the deadline has passed', async () => {
+    const seen = postmark({ stored: allWithCode() });
+
+    const error = await failure(checkTemplates(configWith(), { deadlineAt: Date.now() - 1 }));
+
+    expect(error.data.errorDescription).toContain('did not answer within 0 s');
+    expect(seen.length).toBeLessThanOrEqual(1);
   });
 });

@@ -1,63 +1,290 @@
-import { ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+import { z } from 'zod';
 
-import { limits, templatePath } from './constant.js';
+import { ConnectorErrorCodes, type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
+
+import { limits, maxTemplateAnswerBytes, messageStreamPath, templatePath } from './constant.js';
 import { connectorError, describeFailure, parsePostmarkError } from './errors.js';
+import { readTemplate } from './mustachio.js';
+import { essentialOf, isFilled } from './payload.js';
 import { type PostmarkAnswer, callPostmark } from './postmark.js';
 import { describeTemplate, templateKey } from './template.js';
 import type { PostmarkConfig, TemplateConfig } from './types.js';
 
-const isMissing = (answer: PostmarkAnswer) =>
+type Failure = Extract<PostmarkAnswer, { ok: false }>;
+
+const storedTemplateGuard = z.object({
+  Subject: z.string().nullish(),
+  HtmlBody: z.string().nullish(),
+  TextBody: z.string().nullish(),
+  TemplateType: z.string().nullish(),
+  LayoutTemplate: z.string().nullish(),
+});
+
+type StoredTemplate = z.infer<typeof storedTemplateGuard>;
+
+const messageStreamGuard = z.object({
+  MessageStreamType: z.string(),
+  ArchivedAt: z.string().nullish(),
+});
+
+const parseAnswer = <T>(guard: z.ZodType<T>, body: string): T | undefined => {
+  try {
+    const result = guard.safeParse(JSON.parse(body));
+    return result.success ? result.data : undefined;
+  } catch {}
+};
+
+const isMissing = (answer: PostmarkAnswer, notFoundCode: number) =>
   !answer.ok &&
   answer.kind === 'http' &&
-  (answer.status === 404 || parsePostmarkError(answer.body)?.ErrorCode === 1101);
+  (answer.status === 404 || parsePostmarkError(answer.body)?.ErrorCode === notFoundCode);
+
+const templateNotFound = 1101;
+const streamNotFound = 1226;
 
 const describeEntry = (entry: TemplateConfig) =>
   `${entry.usageType}${entry.locale ? ` (${entry.locale})` : ''}: ${describeTemplate(entry)}`;
 
-/** `map` for async work, at most `limit` items at a time, results in input order. */
-const mapLimited = async <T, R>(items: T[], limit: number, work: (item: T) => Promise<R>) => {
-  const results: R[] = [];
-  const pending = items.entries();
-  const worker = async () => {
-    for (const [index, item] of pending) {
-      // eslint-disable-next-line no-await-in-loop, @silverhand/fp/no-mutation
-      results[index] = await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+const nothingSent = 'Nothing was sent.';
+
+/** A failed look-up in words that say it was a look-up, not an email. */
+const lookUpFailed = (failure: Failure, what: string, config: PostmarkConfig) => {
+  const postmark = failure.kind === 'http' ? parsePostmarkError(failure.body) : undefined;
+  const verdict = describeFailure(failure, {
+    from: config.fromEmail,
+    to: '',
+    usageType: TemplateType.Generic,
+  });
+  const tokenOrTransport =
+    failure.kind !== 'http' ||
+    failure.status === 401 ||
+    failure.status === 429 ||
+    postmark?.ErrorCode === 10;
+  const description = tokenOrTransport
+    ? verdict.description
+    : `Postmark refused the look-up (HTTP ${failure.status}${postmark ? `, Postmark error ${postmark.ErrorCode}: ${postmark.Message}` : ''}).`;
+
+  return connectorError(
+    verdict.code,
+    `Could not look up ${what} on Postmark. ${description} ${nothingSent}`,
+    verdict.details,
+    verdict.advice
+  );
 };
 
-const lookUp = async (key: string, token: string) =>
-  [
-    key,
-    await callPostmark({
-      method: 'get',
-      path: `${templatePath}/${encodeURIComponent(key)}`,
-      token,
-    }),
-  ] as const;
+const contentProblem = (description: string, details: Record<string, unknown>) =>
+  connectorError(ConnectorErrorCodes.General, `${description} ${nothingSent}`, details, 'site');
+
+type Call = { deadlineAt?: number };
+
+const lookUp = async (path: string, config: PostmarkConfig, { deadlineAt }: Call) =>
+  callPostmark({
+    method: 'get',
+    path,
+    token: config.serverToken,
+    deadlineAt,
+    maxAnswerBytes: maxTemplateAnswerBytes,
+  });
+
+const checkMessageStream = async (config: PostmarkConfig, call: Call) => {
+  const stream = config.messageStream ?? 'outbound';
+  const what = `the message stream "${stream}"`;
+  const answer = await lookUp(`${messageStreamPath}/${encodeURIComponent(stream)}`, config, call);
+
+  if (isMissing(answer, streamNotFound)) {
+    throw contentProblem(
+      `Postmark has no message stream "${stream}" on this server. Create it in Postmark (your server → Message Streams) as a Transactional stream, or fix "Message stream" (empty means "outbound").`,
+      { messageStream: stream }
+    );
+  }
+
+  if (!answer.ok) {
+    throw lookUpFailed(answer, what, config);
+  }
+
+  const found = parseAnswer(messageStreamGuard, answer.body);
+
+  if (!found) {
+    throw contentProblem(`Postmark's answer about ${what} could not be read.`, {
+      messageStream: stream,
+    });
+  }
+
+  if (found.MessageStreamType !== 'Transactional' || found.ArchivedAt) {
+    const type = found.MessageStreamType;
+    const kind = found.ArchivedAt
+      ? 'an archived'
+      : `${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type}`;
+    throw contentProblem(
+      `The message stream "${stream}" is ${kind} stream. Verification codes and invitations belong in an active Transactional stream (Broadcasts streams are for bulk mail and add unsubscribe handling): name one in "Message stream", or leave it empty for "outbound".`,
+      { messageStream: stream, messageStreamType: found.MessageStreamType }
+    );
+  }
+};
 
 /**
- * Looks up every configured template on Postmark, a few at a time, and fails with one error that
- * lists each missing one. The Console's test is the operator's chance to find a wrong alias
- * before a user does.
+ * Looks up each key once, a few at a time, and starts no new look-up after one fails for a reason
+ * other than a missing template: with a rejected token, every further request would fail the same way.
  */
-export const checkTemplates = async (config: PostmarkConfig) => {
-  const keys = [...new Set(config.templates.map((entry) => templateKey(entry)))];
-  const answers = new Map(
-    await mapLimited(keys, limits.templateLookups, async (key) => lookUp(key, config.serverToken))
+const lookUpTemplates = async (keys: string[], config: PostmarkConfig, call: Call) => {
+  const answers = new Map<string, PostmarkAnswer>();
+  const pending = keys.values();
+  // eslint-disable-next-line @silverhand/fp/no-let
+  let stopped = false;
+
+  const worker = async () => {
+    for (const key of pending) {
+      if (stopped) {
+        return;
+      }
+
+      // eslint-disable-next-line no-await-in-loop
+      const answer = await lookUp(`${templatePath}/${encodeURIComponent(key)}`, config, call);
+      answers.set(key, answer);
+      // eslint-disable-next-line @silverhand/fp/no-mutation
+      stopped ||= !answer.ok && !isMissing(answer, templateNotFound);
+    }
+  };
+
+  await Promise.all(
+    Array.from({ length: Math.min(limits.templateLookups, keys.length) }, async () => worker())
   );
 
-  const missing = config.templates.filter((entry) => {
+  return answers;
+};
+
+const firstFailure = (keys: string[], answers: Map<string, PostmarkAnswer>) => {
+  for (const key of keys) {
+    const answer = answers.get(key);
+
+    if (answer && !answer.ok && !isMissing(answer, templateNotFound)) {
+      return { key, failure: answer };
+    }
+  }
+};
+
+const throwFirstFailure = (
+  keys: string[],
+  answers: Map<string, PostmarkAnswer>,
+  config: PostmarkConfig,
+  describe: (key: string) => string
+) => {
+  const found = firstFailure(keys, answers);
+
+  if (found) {
+    throw lookUpFailed(found.failure, describe(found.key), config);
+  }
+};
+
+/** Only entries whose usage type Logto does not serve from its own custom email templates. */
+const entriesForPostmark = async (
+  config: PostmarkConfig,
+  getI18nEmailTemplate?: GetI18nEmailTemplate
+) => {
+  const served = await Promise.all(
+    config.templates.map(async ({ usageType, locale }) => {
+      try {
+        return Boolean(await getI18nEmailTemplate?.(usageType, locale));
+      } catch {
+        return false;
+      }
+    })
+  );
+
+  return config.templates.filter((_, index) => !served[index]);
+};
+
+const fieldsOf = (template: StoredTemplate) =>
+  [template.Subject, template.HtmlBody, template.TextBody].filter(
+    (text): text is string => typeof text === 'string'
+  );
+
+type Reading = { used: string[]; shown: string[]; problems: string[] };
+
+const readStored = (template: StoredTemplate): Reading => {
+  const readings = fieldsOf(template).map((text) => readTemplate(text));
+  return {
+    used: readings.flatMap(({ used }) => used),
+    shown: readings.flatMap(({ shown }) => shown),
+    problems: readings.flatMap(({ problem }) => (problem ? [problem] : [])),
+  };
+};
+
+const entryProblems = (
+  entry: TemplateConfig,
+  template: StoredTemplate,
+  layout: StoredTemplate | undefined,
+  fixed: Record<string, unknown>
+): string[] => {
+  const name = `${describeEntry(entry)}`;
+
+  if (template.TemplateType === 'Layout') {
+    return [
+      `${name} is a Layout, and Postmark cannot send a Layout: give the alias or ID of a Standard template that uses it.`,
+    ];
+  }
+
+  const readings = [readStored(template), ...(layout ? [readStored(layout)] : [])];
+  const unreadable = readings.flatMap(({ problems }) => problems);
+
+  if (unreadable.length > 0) {
+    return [`${name} cannot be checked: it ${unreadable.join(', and ')}.`];
+  }
+
+  const essential = essentialOf(entry.usageType);
+  const shown = readings.some((reading) => reading.shown.includes(essential));
+  const unfilled = [
+    ...new Set(
+      readings.flatMap(({ used }) => used.filter((path) => !isFilled(path, entry.usageType, fixed)))
+    ),
+  ];
+
+  return [
+    ...(shown
+      ? []
+      : [
+          `${name} never shows {{${essential}}}, so users would get the email without its ${essential === 'code' ? 'code' : 'link'}: put {{${essential}}} in its subject or body in Postmark (Logto fills "${essential}", under no other name).`,
+        ]),
+    ...(unfilled.length > 0
+      ? [
+          `${name} uses ${unfilled
+            .slice(0, 10)
+            .map((path) => `{{${path}}}`)
+            .join(
+              ', '
+            )}${unfilled.length > 10 ? ` and ${unfilled.length - 10} more` : ''}, which Logto does not send for ${entry.usageType}: add ${unfilled.length > 1 ? 'them' : 'it'} to "Fixed template values", or remove ${unfilled.length > 1 ? 'them' : 'it'} from the template.`,
+        ]
+      : []),
+  ];
+};
+
+/**
+ * The Console test's preflight: the message stream, then every template Logto may send through
+ * Postmark, with what each one shows. The test is the operator's chance to find a wrong alias, a
+ * template without the code or a stream for bulk mail before a user does.
+ */
+export const checkTemplates = async (
+  config: PostmarkConfig,
+  { deadlineAt, getI18nEmailTemplate }: Call & { getI18nEmailTemplate?: GetI18nEmailTemplate } = {}
+) => {
+  const call = { deadlineAt };
+  // Alone and first: a rejected token ends the test after one request.
+  await checkMessageStream(config, call);
+
+  const entries = await entriesForPostmark(config, getI18nEmailTemplate);
+  const keys = [...new Set(entries.map((entry) => templateKey(entry)))];
+  const answers = await lookUpTemplates(keys, config, call);
+  throwFirstFailure(keys, answers, config, (key) => `the template "${key}"`);
+
+  const missing = entries.filter((entry) => {
     const answer = answers.get(templateKey(entry));
-    return answer && isMissing(answer);
+    return answer && isMissing(answer, templateNotFound);
   });
 
   if (missing.length > 0) {
     throw connectorError(
       ConnectorErrorCodes.TemplateNotFound,
-      `Postmark has no template for ${missing.map((entry) => describeEntry(entry)).join('; ')}. Create ${missing.length > 1 ? 'them' : 'it'} in Postmark, or fix "Templates". Nothing was sent.`,
+      `Postmark has no template for ${missing.map((entry) => describeEntry(entry)).join('; ')}. Create ${missing.length > 1 ? 'them' : 'it'} in Postmark, or fix "Templates". ${nothingSent}`,
       {
         missing: missing.map(({ usageType, locale, templateAlias, templateId }) => ({
           usageType,
@@ -69,21 +296,60 @@ export const checkTemplates = async (config: PostmarkConfig) => {
     );
   }
 
-  const failed = [...answers.values()].find(
-    (answer): answer is Extract<PostmarkAnswer, { ok: false }> => !answer.ok
+  const stored = new Map(
+    keys.map((key) => {
+      const answer = answers.get(key);
+      return [key, answer?.ok ? parseAnswer(storedTemplateGuard, answer.body) : undefined];
+    })
+  );
+  const unreadable = keys.filter((key) => !stored.get(key));
+
+  if (unreadable.length > 0) {
+    throw contentProblem(
+      `Postmark's answer for the template "${unreadable[0]}" could not be read: it is not a template, or longer than ${maxTemplateAnswerBytes / 1024 / 1024} MB.`,
+      { templates: unreadable }
+    );
+  }
+
+  const layoutKeys = [
+    ...new Set(
+      [...stored.values()].flatMap((template) =>
+        template?.LayoutTemplate && template.TemplateType !== 'Layout'
+          ? [template.LayoutTemplate]
+          : []
+      )
+    ),
+  ];
+  const layoutAnswers = await lookUpTemplates(layoutKeys, config, call);
+  throwFirstFailure(layoutKeys, layoutAnswers, config, (key) => `the layout "${key}"`);
+  const layouts = new Map(
+    layoutKeys.map((key) => {
+      const answer = layoutAnswers.get(key);
+      return [key, answer?.ok ? parseAnswer(storedTemplateGuard, answer.body) : undefined];
+    })
   );
 
-  if (failed) {
-    const { code, description, details, advice } = describeFailure(failed, {
-      from: config.fromEmail,
-      to: '',
-      usageType: TemplateType.Generic,
-    });
-    throw connectorError(
-      code,
-      `Could not check the templates on Postmark. ${description} Nothing was sent.`,
-      details,
-      advice
-    );
+  const fixed = config.templateModel ?? {};
+  const problems = entries.flatMap((entry) => {
+    const template = stored.get(templateKey(entry));
+
+    if (!template) {
+      return [];
+    }
+
+    const layoutKey = template.LayoutTemplate;
+    const layout = layoutKey ? layouts.get(layoutKey) : undefined;
+
+    if (layoutKey && template.TemplateType !== 'Layout' && !layout) {
+      return [
+        `${describeEntry(entry)} uses the layout "${layoutKey}", which Postmark does not have.`,
+      ];
+    }
+
+    return entryProblems(entry, template, layout, fixed);
+  });
+
+  if (problems.length > 0) {
+    throw contentProblem(problems.join(' '), { problems });
   }
 };

@@ -10,6 +10,7 @@ export const postmarkApiUrl = 'https://api.postmarkapp.com';
 export const sendWithTemplatePath = 'email/withTemplate';
 export const sendEmailPath = 'email';
 export const templatePath = 'templates';
+export const messageStreamPath = 'message-streams';
 
 /**
  * How long one send may take, retries included. The sign-in page gives up on Logto after 10 s, and
@@ -45,6 +46,19 @@ export const maxRequestBytes = 10 * 1024 * 1024;
 
 /** Postmark answers in a few hundred bytes; of anything longer, only this much is read. */
 export const maxAnswerBytes = 64 * 1024;
+
+/**
+ * A template look-up answers with the template's subject and both bodies, as JSON, which may
+ * write each `<` or `>` as six characters. Gmail clips HTML past 102 kB, so a template that is
+ * sent has far less; 2 MB still fits a template of several hundred kilobytes after escaping.
+ */
+export const maxTemplateAnswerBytes = 2 * 1024 * 1024;
+
+/**
+ * The Console test, look-ups and the test email together, ends by then: the Console gives up
+ * after 20 s, and the operator should read the connector's sentence, not the Console's timeout.
+ */
+export const consoleTestDeadlineMs = 15_000;
 
 /**
  * Bounds on everything a form or a sign-in request can carry, checked before any other work, so
@@ -177,7 +191,7 @@ export const defaultMetadata: ConnectorMetadata = {
       required: true,
       defaultValue: defaultTemplates,
       tooltip:
-        'Which Postmark template each Logto email uses. Register, SignIn, ForgotPassword and Generic are required; other types fall back to Generic. An entry may add a "locale" (such as "de") or give "templateId" instead of "templateAlias".',
+        'Which Postmark template each Logto email uses. Register, SignIn, ForgotPassword and Generic are required; other types fall back to Generic. An entry may add a "locale" (such as "de") or give "templateId" instead of "templateAlias". An alias is as Postmark allows: letters, digits, ".", "-" and "_", starting with a letter.',
     },
     {
       key: 'messageStream',

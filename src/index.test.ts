@@ -47,6 +47,18 @@ const systemError = (code: string, message: string) => new SystemError(code, mes
 
 type Reply = [number, unknown?, Record<string, string>?];
 
+/** Postmark's answers to the Console test's look-ups: the stream, then a template that shows the code. */
+const streamFound: Reply = [200, { ID: 'outbound', MessageStreamType: 'Transactional' }];
+const templateFound: Reply = [
+  200,
+  {
+    TemplateType: 'Standard',
+    Subject: 'Your code',
+    HtmlBody: '<p>{{code}}</p>',
+    TextBody: '{{code}}',
+  },
+];
+
 /** Answers each `method` request to api.postmarkapp.com with the next reply, recording what it got. */
 const answer = (method: 'GET' | 'POST', replies: Reply[], seen: Seen[] = []) => {
   const scope = nock(api);
@@ -192,10 +204,7 @@ describe('sendMessage', () => {
   });
 
   it('uses the configuration passed by the Console test instead of the saved one', async () => {
-    const lookups = answer(
-      'GET',
-      templates.map(() => [200, {}] as Reply)
-    );
+    const lookups = answer('GET', [streamFound, ...templates.map(() => templateFound)]);
     const { seen } = postmark([200, okAnswer]);
     const getConfig = vi.fn(async () => config);
     const { sendMessage } = await connector(getConfig);
@@ -208,7 +217,7 @@ describe('sendMessage', () => {
 
     expect(getConfig).not.toHaveBeenCalled();
     expect(lookups.seen.map(({ headers }) => headers['x-postmark-server-token'])).toEqual(
-      templates.map(() => 'unsaved-token')
+      [streamFound, ...templates].map(() => 'unsaved-token')
     );
     expect(seen[0]?.headers['x-postmark-server-token']).toBe('unsaved-token');
     expect(seen[0]?.body).toMatchObject({ From: 'test@acme.com', TemplateAlias: 'logto-generic' });
@@ -570,16 +579,15 @@ describe('the Console test', () => {
   };
 
   it('looks up every configured template, then sends the Generic test email', async () => {
-    const lookups = answer(
-      'GET',
-      localized.templates.map(() => [200, {}] as Reply)
-    );
+    const lookups = answer('GET', [streamFound, ...localized.templates.map(() => templateFound)]);
     const { seen } = postmark([200, okAnswer]);
 
     await expect(consoleTest(localized)).resolves.toEqual(okAnswer);
 
+    expect(lookups.seen[0]?.path).toBe('/message-streams/outbound');
     expect(lookups.seen.map(({ path }) => path).sort()).toEqual(
       [
+        '/message-streams/outbound',
         '/templates/77',
         '/templates/logto-forgot-password',
         '/templates/logto-generic',
@@ -595,30 +603,30 @@ describe('the Console test', () => {
     expect(seen[0]?.body).toMatchObject({ To: 'me@acme.com', TemplateAlias: 'logto-generic' });
   });
 
-  it('encodes an alias in the lookup path', async () => {
+  it('refuses an alias that Postmark would not allow, before any request', async () => {
     const odd = {
       ...config,
-      templates: [...templates, { usageType: 'BindMfa', templateAlias: 'a/../b c?' }],
+      templates: [...templates, { usageType: 'BindMfa', templateAlias: '..' }],
     };
-    const lookups = answer(
-      'GET',
-      odd.templates.map(() => [200, {}] as Reply)
-    );
-    postmark([200, okAnswer]);
+    const lookups = answer('GET', [streamFound]);
+    const { seen } = postmark([200, okAnswer]);
 
-    await consoleTest(odd);
+    const { code } = await failure(consoleTest(odd));
 
-    expect(lookups.seen.map(({ path }) => path)).toContain('/templates/a%2F..%2Fb%20c%3F');
+    expect(code).toBe(ConnectorErrorCodes.InvalidConfig);
+    expect(lookups.seen).toHaveLength(0);
+    expect(seen).toHaveLength(0);
   });
 
   it('names the one missing template and sends nothing', async () => {
+    nock(api).get('/message-streams/outbound').reply(200, { MessageStreamType: 'Transactional' });
     nock(api)
       .get(/\/templates\/.*/)
       .times(6)
       .reply((path) =>
         path === '/templates/logto-sign-in-de'
           ? [422, { ErrorCode: 1101, Message: 'Template not found.' }]
-          : [200, {}]
+          : templateFound
       );
     const { seen } = postmark([200, okAnswer]);
 
@@ -635,13 +643,14 @@ describe('the Console test', () => {
   });
 
   it('names every missing template at once', async () => {
+    nock(api).get('/message-streams/outbound').reply(200, { MessageStreamType: 'Transactional' });
     nock(api)
       .get(/\/templates\/.*/)
       .times(6)
       .reply((path) =>
         ['/templates/logto-register', '/templates/77'].includes(path)
           ? [404, { ErrorCode: 1101, Message: 'Template not found.' }]
-          : [200, {}]
+          : templateFound
       );
     const { seen } = postmark([200, okAnswer]);
 
@@ -656,7 +665,7 @@ describe('the Console test', () => {
 
   it('says when Postmark cannot be reached for the lookups, and sends nothing', async () => {
     nock(api)
-      .get(/\/templates\/.*/)
+      .get(/.*/)
       .times(12)
       .replyWithError(systemError('ENOTFOUND', 'getaddrinfo ENOTFOUND api.postmarkapp.com'));
     const { seen } = postmark([200, okAnswer]);
@@ -665,13 +674,13 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.General);
     expect(description).toMatch(
-      /^Could not check the templates on Postmark\. Could not reach Postmark at api\.postmarkapp\.com: .*ENOTFOUND.* Nothing was sent\.$/
+      /^Could not look up the message stream "outbound" on Postmark\. Could not reach Postmark at api\.postmarkapp\.com: .*ENOTFOUND.* Nothing was sent\.$/
     );
     expect(seen).toHaveLength(0);
   });
 
   it('says the token was rejected when the lookups are refused', async () => {
-    answer(
+    const lookups = answer(
       'GET',
       templates.map(() => [401, { ErrorCode: 10, Message: 'Bad token.' }] as Reply)
     );
@@ -680,8 +689,41 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.InvalidConfig);
     expect(description).toContain(
-      'Could not check the templates on Postmark. Postmark rejected the server token'
+      'Could not look up the message stream "outbound" on Postmark. Postmark rejected the server token'
     );
+    expect(lookups.seen).toHaveLength(1);
+  });
+
+  it("does not look up templates that Logto's custom email templates replace", async () => {
+    const form = { ...config, templates: [...templates, { usageType: 'BindMfa', templateId: 77 }] };
+    const lookups = answer('GET', [streamFound, ...templates.map(() => templateFound)]);
+    postmark([200, okAnswer]);
+    const { sendMessage } = await connector(undefined, async (type) =>
+      type === TemplateType.BindMfa ? { subject: 'Code', content: '{{code}}' } : undefined
+    );
+
+    await sendMessage(
+      { to: 'me@acme.com', type: TemplateType.Generic, payload: { code: '000000' } },
+      form
+    );
+
+    expect(lookups.seen.map(({ path }) => path)).not.toContain('/templates/77');
+    expect(lookups.seen).toHaveLength(1 + templates.length);
+  });
+
+  it('answers within 15 s when Postmark hangs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    nock(api).persist().get(/.*/).delay(60_000).reply(200, {});
+    nock(api).persist().post(/.*/).delay(60_000).reply(200, okAnswer);
+
+    const settled = consoleTest().then(
+      () => 'sent',
+      (error: unknown) => error
+    );
+    await vi.advanceTimersByTimeAsync(15_000);
+    vi.useRealTimers();
+
+    await expect(Promise.race([settled, 'still waiting'])).resolves.toBeInstanceOf(ConnectorError);
   });
 
   it('makes no lookups for real sends', async () => {

@@ -10,7 +10,12 @@ import {
 
 import { checkTemplates } from './check.js';
 import { parseConfig, parseSavedConfig } from './config.js';
-import { defaultMetadata, sendEmailPath, sendWithTemplatePath } from './constant.js';
+import {
+  consoleTestDeadlineMs,
+  defaultMetadata,
+  sendEmailPath,
+  sendWithTemplatePath,
+} from './constant.js';
 import { connectorError, postmarkFailureError, toSafeConnectorError } from './errors.js';
 import { callPostmark } from './postmark.js';
 import { present } from './readers.js';
@@ -100,9 +105,11 @@ const send = async (
   }: { isConsoleTest: boolean; getI18nEmailTemplate?: GetI18nEmailTemplate }
 ) => {
   const message = parseMessage(data);
+  // Real sends keep callPostmark's own deadline; the Console test shares one across its requests.
+  const deadlineAt = isConsoleTest ? Date.now() + consoleTestDeadlineMs : undefined;
 
   if (isConsoleTest) {
-    await checkTemplates(config);
+    await checkTemplates(config, { deadlineAt, getI18nEmailTemplate });
   }
 
   const { path, body, context } = await prepareSend(config, message, getI18nEmailTemplate);
@@ -111,6 +118,7 @@ const send = async (
     path,
     token: config.serverToken,
     body: serialize(body),
+    deadlineAt,
   });
 
   if (!answer.ok) {

@@ -38,6 +38,10 @@ export type PostmarkCall = {
   path: string;
   token: string;
   body?: string;
+  /** A time (as from `Date.now()`) that several calls share; the call ends by then at the latest. */
+  deadlineAt?: number;
+  /** Bytes of the answer read at most; longer answers are cut there. */
+  maxAnswerBytes?: number;
 };
 
 export type PostmarkAnswer =
@@ -90,18 +94,22 @@ const timedOut = (error: unknown) =>
  * Resolves with what happened; it only rejects on a bug.
  */
 export const callPostmark = async (
-  { method, path, token, body }: PostmarkCall,
+  { method, path, token, body, deadlineAt, maxAnswerBytes: answerCap }: PostmarkCall,
   policy: RetryPolicy = defaultRetryPolicy
 ): Promise<PostmarkAnswer> => {
   const startedAt = Date.now();
+  const deadlineMs = Math.max(
+    0,
+    Math.min(policy.deadlineMs, (deadlineAt ?? Number.POSITIVE_INFINITY) - startedAt)
+  );
   const deadline = new AbortController();
   const deadlineTimer = setTimeout(() => {
     deadline.abort();
-  }, policy.deadlineMs);
+  }, deadlineMs);
   const send = createHttpsFetch({
     body,
     attemptTimeoutMs: policy.attemptTimeoutMs,
-    maxAnswerBytes,
+    maxAnswerBytes: answerCap ?? maxAnswerBytes,
     retryAfterCapMs: policy.retryAfterCapMs,
     signal: deadline.signal,
   });
@@ -137,7 +145,7 @@ export const callPostmark = async (
     }
 
     if (deadline.signal.aborted || timedOut(error)) {
-      const milliseconds = deadline.signal.aborted ? policy.deadlineMs : Date.now() - startedAt;
+      const milliseconds = deadline.signal.aborted ? deadlineMs : Date.now() - startedAt;
       return { ok: false, kind: 'deadline', milliseconds, attempts };
     }
 

@@ -51,7 +51,12 @@ const boundedString = (max: number) => z.string().trim().max(max);
 export const templateGuard = z
   .object({
     usageType: templateTypeGuard,
-    templateAlias: optional(boundedString(limits.templateAlias).min(1)),
+    templateAlias: optional(
+      boundedString(limits.templateAlias).regex(
+        /^[A-Za-z][\w.-]*$/,
+        'must be a Postmark alias: letters, digits, ".", "-" and "_", starting with a letter'
+      )
+    ),
     templateId: optional(z.number().int().positive()),
     locale: optional(
       z.string().trim().refine(isLanguageTag, 'must be a language tag such as de, pt-BR or zh-Hant')

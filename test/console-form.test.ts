@@ -170,9 +170,10 @@ describe("a new connector's form", () => {
         .map(({ path }) => path)
         .sort()
     ).toEqual(
-      Object.keys(defaultSandboxTemplates)
-        .map((alias) => `/templates/${alias}`)
-        .sort()
+      [
+        '/message-streams/outbound',
+        ...Object.keys(defaultSandboxTemplates).map((alias) => `/templates/${alias}`),
+      ].sort()
     );
     // "The server's setting" means the email says nothing about tracking.
     expect(sandbox.accepted.map(({ body }) => body)).toEqual([

@@ -90,6 +90,7 @@ describe('sending through the sandbox', () => {
     expect(result).toMatchObject({ To: 'me@example.com', ErrorCode: 0, Message: 'OK' });
     const lookups = sandbox.requests.filter(({ method }) => method === 'GET');
     expect(lookups.map(({ path }) => path).sort()).toEqual([
+      '/message-streams/outbound',
       '/templates/logto-forgot-password',
       '/templates/logto-generic',
       '/templates/logto-register',

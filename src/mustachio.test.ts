@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+
+import { mustachioLimits, readTemplate } from './mustachio.js';
+
+describe('readTemplate', () => {
+  it.each([
+    ['Your code is {{code}}.', ['code'], ['code']],
+    ['{{ code }} and {{{ link }}}', ['code', 'link'], ['code', 'link']],
+    ['{{& link}}', ['link'], ['link']],
+    ['Hi {{ user.name }}', ['user.name'], ['user.name']],
+    [
+      '{{#organization}}{{name}}{{/organization}}',
+      ['organization', 'organization.name'],
+      ['organization.name'],
+    ],
+    ['{{#code}}{{.}}{{/code}}', ['code'], ['code']],
+    ['{{#each items}}{{title}} {{.}}{{/each}}', ['items', 'items.title'], ['items.title', 'items']],
+    ['{{^inviter}}Someone{{/inviter}} invited {{email}}', ['inviter', 'email'], ['email']],
+    ['{{#user}}{{../code}}{{/user}}', ['user', 'code'], ['code']],
+    ['{{#a}}{{#b}}{{c.d}}{{/b}}{{/a}}', ['a', 'a.b', 'a.b.c.d'], ['a.b.c.d']],
+    ['<main>{{{@content}}}</main>', [], []],
+    ['{{! a comment with {{code}} }} {{> partial}}', [], []],
+    ['{{#unless}}', ['unless'], []],
+  ])('reads %j', (text, used, shown) => {
+    const reading = readTemplate(text);
+    expect(reading.used).toEqual(used);
+    expect(reading.shown).toEqual(shown);
+    expect(reading.problem).toBeUndefined();
+  });
+
+  it.each([
+    ['{{code', []],
+    ['{{{code}}', []],
+    ['}} {{code}} {{', ['code']],
+    ['{{ not a name }} {{code}}', ['code']],
+    ['{{/x}}{{/y}}{{code}}', ['code']],
+    ['{{#x}}{{code}}', ['x', 'x.code']],
+  ])('tolerates the broken text %j', (text, used) => {
+    expect(readTemplate(text).used).toEqual(used);
+  });
+
+  it('does not take a code that is only tested for shown', () => {
+    expect(readTemplate('{{#code}}You have a code.{{/code}}').shown).toEqual([]);
+  });
+
+  it(`stops at sections nested deeper than ${mustachioLimits.depth}`, () => {
+    const text = '{{#a}}'.repeat(mustachioLimits.depth + 1) + '{{code}}';
+    expect(readTemplate(text).problem).toBe(`nests sections deeper than ${mustachioLimits.depth}`);
+    expect(readTemplate('{{#a}}{{/a}}'.repeat(1000)).problem).toBeUndefined();
+  });
+
+  it(`stops after ${mustachioLimits.variables} variables`, () => {
+    const text = Array.from({ length: mustachioLimits.variables + 2 }, (_, i) => `{{v${i}}}`).join(
+      ''
+    );
+    expect(readTemplate(text).problem).toBe(
+      `uses more than ${mustachioLimits.variables} variables`
+    );
+  });
+
+  it('refuses text over its cap without reading it', () => {
+    const reading = readTemplate('x'.repeat(mustachioLimits.text + 1));
+    expect(reading).toEqual({
+      used: [],
+      shown: [],
+      problem: `is longer than ${mustachioLimits.text} characters`,
+    });
+  });
+
+  it('reads a template of several hundred kilobytes', () => {
+    const block = '<tr><td style="padding:8px">{{product_name}} {{{ code }}}</td></tr>\n';
+    const text = block.repeat(Math.ceil((600 * 1024) / block.length));
+    expect(text.length).toBeGreaterThan(600 * 1024);
+    expect(readTemplate(text)).toEqual({
+      used: ['product_name', 'code'],
+      shown: ['product_name', 'code'],
+    });
+  });
+
+  /**
+   * A text at the cap: linear work reads it in milliseconds, quadratic work would take hours.
+   * The bound is loose on purpose, for a shared and noisy machine.
+   */
+  const settlesLinearly = (make: (size: number) => string) => {
+    const text = make(mustachioLimits.text).slice(0, mustachioLimits.text);
+    const start = performance.now();
+    readTemplate(text);
+    expect(performance.now() - start).toBeLessThan(1500);
+  };
+
+  it.each([
+    ['open braces only', (size: number) => '{{'.repeat(size / 2)],
+    ['one open tag then text', (size: number) => '{{' + 'a'.repeat(size)],
+    ['open triple braces', (size: number) => '{{{x}}'.repeat(size / 6)],
+    ['closers only', (size: number) => '}}'.repeat(size / 2)],
+    ['sections opened and closed', (size: number) => '{{#a}}{{b}}{{/a}}'.repeat(size / 17)],
+    ['many parent steps', (size: number) => `{{${'../'.repeat(size / 3)}x}}`],
+    ['long names', (size: number) => `{{${'a.'.repeat(size / 2)}b}}`],
+  ])('settles %s in linear time', (_, make) => {
+    settlesLinearly(make);
+  });
+});
