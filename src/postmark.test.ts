@@ -1,10 +1,14 @@
 import nock from 'nock';
+import { readFileSync } from 'node:fs';
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type RetryPolicy, callPostmark, defaultRetryPolicy } from './postmark.js';
 
 const api = 'https://api.postmarkapp.com';
+const kyVersion: unknown = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.resolve('ky')), 'utf8')
+).version;
 const call = { method: 'post', path: 'email/withTemplate', token: 't0ken', body: '{}' } as const;
 
 /** Small delays so the tests are quick; each test changes what it is about. */
@@ -52,6 +56,20 @@ describe('callPostmark', () => {
     expect(result).toMatchObject({ ok: true, attempts: 2 });
     expect(milliseconds).toBeGreaterThanOrEqual(950);
   });
+
+  it('runs on the ky that released Logto pins, 1.2.3', () => {
+    expect(kyVersion).toBe('1.2.3');
+  });
+
+  it.each([429, 503])(
+    'retries a %i with Retry-After: 0, which ky 1.2.3 alone would not',
+    async (status) => {
+      nock(api).post('/email/withTemplate').reply(status, {}, { 'Retry-After': '0' });
+      nock(api).post('/email/withTemplate').reply(200, {});
+
+      expect(await callPostmark(call, quick)).toMatchObject({ ok: true, attempts: 2 });
+    }
+  );
 
   it('shortens a long Retry-After so the retries fit in the deadline', async () => {
     nock(api).post('/email/withTemplate').reply(503, {}, { 'Retry-After': '120' });

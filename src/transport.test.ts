@@ -244,9 +244,15 @@ describe('createHttpsFetch', () => {
 
   it.each([
     ['120', '3'],
+    ['3', '3'],
+    ['3.001', '3'],
     ['2', '2'],
     ['soon', '3'],
     [new Date(Date.now() + 60_000).toUTCString(), '3'],
+    // Ky 1.2.3 reads 0 as "do not retry"; newer ky retries at once. 1 ms is "at once" on both.
+    ['0', '0.001'],
+    ['-5', '0.001'],
+    [new Date(Date.now() - 60_000).toUTCString(), '0.001'],
   ])(
     'passes a Retry-After of %j to ky as %j, so every ky waits the cap and retries',
     async (asked, passed) => {
