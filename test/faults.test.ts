@@ -73,7 +73,7 @@ const cases: Case[] = [
     faults: [faults.rateLimited(), faults.internalError(), faults.badGatewayHtml()],
     outcome: 'general',
     attempts: 3,
-    says: 'Postmark did not answer as Postmark does: HTTP 502 with "502 Bad Gateway 502 Bad Gateway nginx" (after 3 attempts).',
+    says: 'Postmark, or a proxy in between, answered HTTP 502 with "502 Bad Gateway 502 Bad Gateway nginx" (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.',
   },
   {
     name: 'three 429s',
