@@ -48,7 +48,7 @@ const failedSend = async (serverToken = token, isConsoleTest = false) => {
   );
 };
 
-const postmarkAnswers = (times: number, status: number, body: unknown, headers = {}) =>
+const postmarkAnswers = (times: number, status: number, body: string | object, headers = {}) =>
   nock(api).post('/email/withTemplate').times(times).reply(status, body, headers);
 
 beforeAll(() => {
