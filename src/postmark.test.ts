@@ -83,6 +83,20 @@ describe('callPostmark', () => {
     }
   );
 
+  it.each([
+    [503, 1000],
+    [500, 1],
+  ])('heeds Retry-After on a %i by waiting %i ms', async (status, wait) => {
+    nock(api).post('/email/withTemplate').reply(status, {}, { 'Retry-After': '1' });
+    nock(api).post('/email/withTemplate').reply(200, {});
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+
+    expect(await callPostmark(call, quick)).toMatchObject({ ok: true, attempts: 2 });
+    // A 500 is retried after the backoff (1 ms here): Retry-After counts on 429 and 503 only.
+    expect(retryWaits(timers)).toEqual([wait]);
+  });
+
   it('shortens a long Retry-After so the retries fit in the deadline', async () => {
     nock(api).post('/email/withTemplate').reply(503, {}, { 'Retry-After': '120' });
     nock(api).post('/email/withTemplate').reply(200, {});
