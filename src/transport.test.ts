@@ -1,5 +1,5 @@
 import ky from 'ky';
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -139,6 +139,40 @@ describe('createHttpsFetch', () => {
     await send(postmarkRequest());
 
     expect(seen.map(({ socket }) => socket)).toEqual([seen[0]?.socket, seen[0]?.socket]);
+  });
+
+  it.each([
+    ['an answer', ok],
+    ['a failure', (request: IncomingMessage) => request.socket.destroy()],
+  ])('after %s, leaves no timer and no abort listener behind', async (_, handler) => {
+    const controller = new AbortController();
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    const cleared = vi.spyOn(globalThis, 'clearTimeout');
+    const send = setUp(handler, { attemptTimeoutMs: 1234, signal: controller.signal });
+
+    await send(postmarkRequest()).catch(() => null);
+
+    const timer = timers.mock.calls.findIndex(([, milliseconds]) => milliseconds === 1234);
+    expect(cleared).toHaveBeenCalledWith(timers.mock.results[timer]?.value);
+    expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+    vi.restoreAllMocks();
+  });
+
+  it('keeps the connection when the send aborts after its attempt answered', async () => {
+    const controller = new AbortController();
+    const send = setUp(ok, { signal: controller.signal });
+
+    await send(postmarkRequest());
+    controller.abort();
+    const again = createHttpsFetch({
+      attemptTimeoutMs: 2000,
+      maxAnswerBytes,
+      retryAfterCapMs: 3000,
+      agent,
+    });
+    await again(postmarkRequest());
+
+    expect(seen[1]?.socket).toBe(seen[0]?.socket);
   });
 
   it('verifies TLS: an untrusted certificate ends the attempt before anything is sent', async () => {
