@@ -363,6 +363,11 @@ const main = async () => {
       retried({ faultsFirst: [faults.hang()], seen: ['hang', 'accepted'] })
     );
 
+    await check('Retry-After 0', async () =>
+      // Ky 1.2.3 reads a wait of 0 as "do not retry"; the transport passes it on as 1 ms.
+      retried({ faultsFirst: [faults.rateLimited(0)], seen: ['429', 'accepted'] })
+    );
+
     await check('Retry-After 60 s', async () =>
       // The transport passes ky at most the connector's cap, which ky 1.2.3 would otherwise refuse.
       retried({ faultsFirst: [faults.rateLimited(60)], seen: ['429', 'accepted'] })

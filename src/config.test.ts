@@ -44,6 +44,13 @@ describe('parseConfig', () => {
     expect(parseConfig({ ...valid, legacy: true })).toEqual(valid);
   });
 
+  it.each(['1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', 'POSTMARK_API_TEST'])(
+    'takes a Postmark token such as %s',
+    (serverToken) => {
+      expect(parseConfig({ ...valid, serverToken }).serverToken).toBe(serverToken);
+    }
+  );
+
   it('trims the token a paste brought white space around', () => {
     expect(parseConfig({ ...valid, serverToken: '  server-token\n' }).serverToken).toBe(
       'server-token'
@@ -53,7 +60,26 @@ describe('parseConfig', () => {
   it.each([
     [{ ...valid, serverToken: '' }, 'Server API token (serverToken): is empty'],
     [{ ...valid, serverToken: '   ' }, 'Server API token (serverToken): is empty'],
-    [{ ...valid, serverToken: 'token with spaces' }, 'Server API token (serverToken): has spaces'],
+    [
+      { ...valid, serverToken: 'token with spaces' },
+      'Server API token (serverToken): may hold only letters, digits, - and _',
+    ],
+    [
+      { ...valid, serverToken: 'tok"en' },
+      'Server API token (serverToken): may hold only letters, digits, - and _',
+    ],
+    [
+      { ...valid, serverToken: 'tok\\en' },
+      'Server API token (serverToken): may hold only letters, digits, - and _',
+    ],
+    [
+      { ...valid, serverToken: 'Bearer:token' },
+      'Server API token (serverToken): may hold only letters, digits, - and _',
+    ],
+    [
+      { ...valid, serverToken: 'töken' },
+      'Server API token (serverToken): may hold only letters, digits, - and _',
+    ],
     [
       { ...valid, serverToken: 42 },
       'Server API token (serverToken): Expected string, received number',

@@ -81,28 +81,57 @@ export const parsePostmarkError = (body: string): PostmarkError | undefined => {
   }
 };
 
+/** Postmark's own names are public and tell the operator where to look. */
+const postmarkHosts = new Set(['api.postmarkapp.com', 'status.postmarkapp.com', 'postmarkapp.com']);
+
+/**
+ * What names a host or an address in an error, each as `[replacement, pattern]`: a URL's
+ * authority, the name after ENOTFOUND or EAI_AGAIN, IPv6 and IPv4 addresses with their port, and
+ * a dotted name that ends in a label of letters, as top-level domains do. An email address's
+ * parts are the sender's or the recipient's, not hosts on the way, and stay. Every part is bounded, and a name starts only where no
+ * name character precedes it, so each pass is linear.
+ */
+const hostPatterns: Array<[string, RegExp]> = [
+  ['[host]', /(?<=\/\/)[^\s"#'/<>?]{0,299}[^\s"#',./<>?]/g],
+  ['[host]', /(?<=\b(?:ENOTFOUND|EAI_AGAIN) )[^\s"'(),;<>]{1,253}/g],
+  ['[address]', /\[[\d.:a-f]{2,45}(?:%\w{1,16})?](?::\d{1,5})?/gi],
+  ['[address]', /(?<![\w.:-])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?/g],
+  ['[address]', /(?<![\w:])[\da-f]{0,4}(?::[\da-f]{0,4}){2,7}(?:\.\d{1,3}){0,3}/gi],
+  ['[host]', /(?<![\w@-]|[\w-]\.)(?:[\da-z][\da-z-]{0,62}\.){1,126}[a-z]{2,63}(?![\w@-])/gi],
+];
+
+/**
+ * Error data reaches the sign-in page's browser and the audit log: any host or address other
+ * than Postmark's (a proxy, a resolver, an internal gateway) becomes `[host]` or `[address]`.
+ */
+export const redactHosts = (text: string) =>
+  hostPatterns.reduce(
+    (result, [replacement, pattern]) =>
+      result.replaceAll(pattern, (match) =>
+        postmarkHosts.has(match.toLowerCase().replace(/:\d{1,5}$/, '')) ? match : replacement
+      ),
+    text
+  );
+
+/** The longest excerpt of an answer that is not Postmark's, quoted in the error. */
+export const excerptLength = 120;
+
 /**
  * A proxy or load balancer answering instead of Postmark sends HTML; show a short plain excerpt.
  * Only the start of the body is read, and a tag ends at the next `<` as well as at `>`, so a
- * body of nothing but `<` costs no more than any other.
+ * body of nothing but `<` costs no more than any other. Hosts go before the cut, so that no part
+ * of one is left.
  */
 const excerpt = (body: string) => {
-  const text = body
-    .slice(0, 4096)
-    .replaceAll(/<[^<>]*>?/g, ' ')
-    .replaceAll(/\s+/g, ' ')
-    .trim();
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  const text = redactHosts(
+    body
+      .slice(0, 4096)
+      .replaceAll(/<[^<>]*>?/g, ' ')
+      .replaceAll(/\s+/g, ' ')
+      .trim()
+  );
+  return text.length > excerptLength ? `${text.slice(0, excerptLength)}…` : text;
 };
-
-/**
- * Postmark's host is public; any other address in a network error is this server's (a proxy, a
- * resolver) and stays out of the error, which the sign-in page's browser receives too.
- */
-const redactAddresses = (text: string) =>
-  text
-    .replaceAll(/\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?/g, '[address]')
-    .replaceAll(/\[?[\da-f]{0,4}(?::[\da-f]{0,4}){2,7}]?(?::\d{1,5})?/gi, '[address]');
 
 const attemptsNote = (attempts: number) => (attempts > 1 ? ` (after ${attempts} attempts)` : '');
 
@@ -233,7 +262,11 @@ const notPostmark: HttpRule = {
   advice: 'retry',
   describe: ({ status, body, attempts }) => {
     const answer = excerpt(body);
-    return `Postmark did not answer as Postmark does: HTTP ${status}${answer ? ` with "${answer}"` : ' with an empty body'}${attemptsNote(attempts)}. A proxy between Logto and Postmark may have answered instead.`;
+    const answered = `HTTP ${status}${answer ? ` with "${answer}"` : ' with an empty body'}${attemptsNote(attempts)}`;
+    // An outage shows first at Postmark's own edge, which answers without Postmark's JSON too.
+    return status >= 500
+      ? `Postmark, or a proxy in between, answered ${answered}. Postmark may be having trouble; see https://status.postmarkapp.com.`
+      : `Postmark did not answer as Postmark does: ${answered}. A proxy between Logto and Postmark may have answered instead.`;
   },
 };
 
@@ -278,7 +311,7 @@ export const describeFailure = (failure: PostmarkFailure, context: SendContext):
       return {
         code: ConnectorErrorCodes.General,
         advice: 'retry',
-        description: `Could not reach Postmark at api.postmarkapp.com: ${redactAddresses(failure.cause)}${attemptsNote(failure.attempts)}. Check this server's network, DNS and proxy settings.`,
+        description: `Could not reach Postmark at api.postmarkapp.com: ${redactHosts(failure.cause)}${attemptsNote(failure.attempts)}. Check this server's network, DNS and proxy settings.`,
         details: { attempts: failure.attempts, cause: failure.code },
       };
     }
@@ -304,27 +337,42 @@ export const postmarkFailureError = (failure: PostmarkFailure, context: SendCont
   );
 };
 
-const replaceInStrings = (value: unknown, secret: string): unknown => {
+/** Error data is the connector's own and shallow; anything deeper is dropped rather than walked. */
+const maxDataDepth = 8;
+
+/** `value` with `clean` applied to every string in it; the same object when nothing changed. */
+const cleanStrings = (value: unknown, clean: (text: string) => string, depth = 0): unknown => {
   if (typeof value === 'string') {
-    return value.replaceAll(secret, '[server token]');
+    return clean(value);
+  }
+
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+
+  if (depth >= maxDataDepth) {
+    return undefined;
   }
 
   if (Array.isArray(value)) {
-    return value.map((item) => replaceInStrings(item, secret));
+    const items = value.map((item: unknown) => cleanStrings(item, clean, depth + 1));
+    return items.every((item, index) => item === value[index]) ? value : items;
   }
 
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, replaceInStrings(item, secret)])
-    );
-  }
-
-  return value;
+  const entries = Object.entries(value);
+  const cleaned = entries.map(
+    ([key, item]) => [key, cleanStrings(item, clean, depth + 1)] as const
+  );
+  return cleaned.every(([, item], index) => item === entries[index]?.[1])
+    ? value
+    : Object.fromEntries(cleaned);
 };
 
 /**
- * Makes sure no error leaving the connector carries the server token, whatever a server or a
- * library put into it. Anything that is not a `ConnectorError` becomes a `general` one.
+ * Makes sure no error leaving the connector carries the server token or a host other than
+ * Postmark's, in any string of its data, whatever a server or a library put into it. The token
+ * has only letters, digits, `-` and `_`, so it reads the same in every string and in JSON, and
+ * the search for it is exact. Anything that is not a `ConnectorError` becomes a `general` one.
  */
 export const toSafeConnectorError = (error: unknown, secret?: string): ConnectorError => {
   const safe =
@@ -334,10 +382,9 @@ export const toSafeConnectorError = (error: unknown, secret?: string): Connector
           ConnectorErrorCodes.General,
           `Unexpected error in the Postmark connector: ${error instanceof Error ? error.message : String(error)}`
         );
+  const data = cleanStrings(safe.data, (text) =>
+    redactHosts(secret ? text.replaceAll(secret, '[server token]') : text)
+  );
 
-  if (!secret || !JSON.stringify(safe.data ?? '').includes(secret)) {
-    return safe;
-  }
-
-  return new ConnectorError(safe.code, replaceInStrings(safe.data, secret));
+  return data === safe.data ? safe : new ConnectorError(safe.code, data);
 };

@@ -129,6 +129,12 @@ describe('htmlToText', () => {
       ['&#0; &#xD800; &#x110000; &#99999999999999999999;', '\uFFFD \uFFFD \uFFFD \uFFFD'],
       ['&unknown; &amp &copy &', '&unknown; &amp &copy &'],
       ['&amp;lt; is decoded once', '&lt; is decoded once'],
+      // The edges of what a code point may be: the last one, and either side of the surrogates.
+      ['&#x10FFFF;|&#xD7FF;|&#xD800;|&#xDFFF;|&#xE000;', '\u{10FFFF}|\uD7FF|\uFFFD|\uFFFD|\uE000'],
+      ['&#1;|&#x0;', '\u0001|\uFFFD'],
+      // The first and the last of the Latin-1 names, which stand for U+00A0 to U+00FF in order.
+      ['a&nbsp;b &iexcl; &thorn; &yuml;', 'a b ¡ þ ÿ'],
+      ['&AMP; &Copy;', '&AMP; &Copy;'],
     ])('%s', (html, text) => {
       expect(htmlToText(html)).toBe(text);
     });

@@ -496,7 +496,7 @@ describe('errors from Postmark', () => {
     }
   });
 
-  it('says an HTML page came from something other than Postmark', async () => {
+  it('says an HTML 5xx page came from Postmark or something in between', async () => {
     postmark(
       ...Array.from(
         { length: 3 },
@@ -513,7 +513,7 @@ describe('errors from Postmark', () => {
 
     expect(code).toBe(ConnectorErrorCodes.General);
     expect(description).toBe(
-      'Postmark did not answer as Postmark does: HTTP 502 with "502 Bad Gateway nginx" (after 3 attempts). A proxy between Logto and Postmark may have answered instead.'
+      'Postmark, or a proxy in between, answered HTTP 502 with "502 Bad Gateway nginx" (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.'
     );
   });
 

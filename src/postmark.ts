@@ -66,8 +66,11 @@ const describeCause = (error: unknown): string => {
   return code && !message.includes(code) ? `${code} (${message})` : message;
 };
 
-/** Full jitter keeps many Logto instances from retrying in step after a Postmark hiccup. */
-const backoff = (policy: RetryPolicy) => (attempt: number) =>
+/**
+ * The wait before retry n: `baseDelayMs * 2^(n-1)`, of which a random 50 to 100 % ("equal
+ * jitter"), so that many Logto instances do not retry in step after a Postmark hiccup.
+ */
+export const backoff = (policy: RetryPolicy) => (attempt: number) =>
   policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
 
 const retryOptions = (policy: RetryPolicy) => ({

@@ -1,5 +1,5 @@
 import ky from 'ky';
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -141,6 +141,40 @@ describe('createHttpsFetch', () => {
     expect(seen.map(({ socket }) => socket)).toEqual([seen[0]?.socket, seen[0]?.socket]);
   });
 
+  it.each([
+    ['an answer', ok],
+    ['a failure', (request: IncomingMessage) => request.socket.destroy()],
+  ])('after %s, leaves no timer and no abort listener behind', async (_, handler) => {
+    const controller = new AbortController();
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    const cleared = vi.spyOn(globalThis, 'clearTimeout');
+    const send = setUp(handler, { attemptTimeoutMs: 1234, signal: controller.signal });
+
+    await send(postmarkRequest()).catch(() => null);
+
+    const timer = timers.mock.calls.findIndex(([, milliseconds]) => milliseconds === 1234);
+    expect(cleared).toHaveBeenCalledWith(timers.mock.results[timer]?.value);
+    expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+    vi.restoreAllMocks();
+  });
+
+  it('keeps the connection when the send aborts after its attempt answered', async () => {
+    const controller = new AbortController();
+    const send = setUp(ok, { signal: controller.signal });
+
+    await send(postmarkRequest());
+    controller.abort();
+    const again = createHttpsFetch({
+      attemptTimeoutMs: 2000,
+      maxAnswerBytes,
+      retryAfterCapMs: 3000,
+      agent,
+    });
+    await again(postmarkRequest());
+
+    expect(seen[1]?.socket).toBe(seen[0]?.socket);
+  });
+
   it('verifies TLS: an untrusted certificate ends the attempt before anything is sent', async () => {
     handle = ok;
     agent = new PostmarkRouteAgent(port);
@@ -244,9 +278,15 @@ describe('createHttpsFetch', () => {
 
   it.each([
     ['120', '3'],
+    ['3', '3'],
+    ['3.001', '3'],
     ['2', '2'],
     ['soon', '3'],
     [new Date(Date.now() + 60_000).toUTCString(), '3'],
+    // Ky 1.2.3 reads 0 as "do not retry"; newer ky retries at once. 1 ms is "at once" on both.
+    ['0', '0.001'],
+    ['-5', '0.001'],
+    [new Date(Date.now() - 60_000).toUTCString(), '0.001'],
   ])(
     'passes a Retry-After of %j to ky as %j, so every ky waits the cap and retries',
     async (asked, passed) => {

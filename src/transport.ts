@@ -47,10 +47,14 @@ const headersOf = ({ headers }: IncomingMessage) => {
   return result;
 };
 
+/** The shortest wait ky 1.2.3 reads as "retry": it reads a wait of 0 as "do not retry". */
+const soonestRetryAfterSeconds = '0.001';
+
 /**
  * Ky before 1.4 gives up at once on a `Retry-After` longer than its `maxRetryAfter`, where newer
- * ky waits that long and tries again. The connector wants the second on every ky, so a longer
- * wait (or a date it cannot read) reaches ky as the cap.
+ * ky waits that long and tries again; and ky 1.2.3 gives up on a `Retry-After` of 0, which newer
+ * ky retries at once. The connector wants the retry on every ky, so a longer wait (or a date it
+ * cannot read) reaches ky as the cap, and no wait at all as the shortest one.
  */
 const capRetryAfter = (headers: Headers, capMs: number) => {
   const value = headers.get('retry-after');
@@ -64,6 +68,8 @@ const capRetryAfter = (headers: Headers, capMs: number) => {
 
   if (!(waitMs <= capMs)) {
     headers.set('retry-after', String(capMs / 1000));
+  } else if (waitMs <= 0) {
+    headers.set('retry-after', soonestRetryAfterSeconds);
   }
 };
 

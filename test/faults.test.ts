@@ -17,7 +17,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 let sandbox: RoutedSandbox;
 let factory: Factory;
-const errorsSeen: unknown[] = [];
 
 beforeAll(async () => {
   sandbox = await startRoutedSandbox();
@@ -31,6 +30,11 @@ afterAll(async () => {
 beforeEach(() => {
   sandbox.reset();
 });
+
+const expectNoToken = (error: unknown) => {
+  const { message, stack, data } = error as Error & { data: unknown };
+  expect(`${message}\n${stack}\n${JSON.stringify(data)}`).not.toContain(sandboxToken);
+};
 
 const send = async () =>
   // Built anew for every send, with the configuration read anew, as Logto core does.
@@ -73,7 +77,7 @@ const cases: Case[] = [
     faults: [faults.rateLimited(), faults.internalError(), faults.badGatewayHtml()],
     outcome: 'general',
     attempts: 3,
-    says: 'Postmark did not answer as Postmark does: HTTP 502 with "502 Bad Gateway 502 Bad Gateway nginx" (after 3 attempts).',
+    says: 'Postmark, or a proxy in between, answered HTTP 502 with "502 Bad Gateway 502 Bad Gateway nginx" (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.',
   },
   {
     name: 'three 429s',
@@ -119,7 +123,7 @@ describe('fault matrix', () => {
     const outcome = await send().then(
       () => ({ code: 'sent', description: '', shown: '' }),
       (error: unknown) => {
-        errorsSeen.push(error);
+        expectNoToken(error);
         // A real send shows the user a short sentence; the operator's account is in the data.
         const { code, data } = error as {
           code: string;
@@ -146,7 +150,7 @@ describe('fault matrix', () => {
     const start = performance.now();
     const error = await errorOf(send());
     const seconds = (performance.now() - start) / 1000;
-    errorsSeen.push(error);
+    expectNoToken(error);
 
     console.log(`A hung Postmark: a clear error after ${seconds.toFixed(2)} s (deadline 8.5 s).`);
     expect(error.code).toBe('general');
@@ -172,16 +176,9 @@ describe('fault matrix', () => {
 
     console.log(`One hung attempt, then an answer: delivered after ${seconds.toFixed(2)} s.`);
     expect(sandbox.requests.map(({ outcome }) => outcome)).toEqual(['hang', 'accepted']);
-    // The attempt timeout (3 s) and the first backoff (at most 0.3 s), with room for a busy machine.
-    expect(seconds).toBeGreaterThanOrEqual(3);
-    expect(seconds).toBeLessThan(4.5);
-  });
-
-  it('put the server token into none of those errors', () => {
-    expect(errorsSeen.length).toBeGreaterThan(5);
-    for (const error of errorsSeen) {
-      const { message, stack, data } = error as Error & { data: unknown };
-      expect(`${message}\n${stack}\n${JSON.stringify(data)}`).not.toContain(sandboxToken);
-    }
+    // The hung attempt was cut at the attempt timeout (3 s), not left to the deadline (8.5 s),
+    // which would have ended the send with an error instead.
+    expect(seconds).toBeGreaterThanOrEqual(2.95);
+    expect(seconds).toBeLessThan(8.5);
   });
 });

@@ -1,0 +1,262 @@
+/**
+ * What leaves the connector in an error's data reaches the sign-in page's browser and the audit
+ * log: no host or address but Postmark's, and never the server token, in any field.
+ */
+import nock from 'nock';
+import { z } from 'zod';
+
+import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { excerptLength, redactHosts, toSafeConnectorError } from './errors.js';
+import createConnector from './index.js';
+
+const api = 'https://api.postmarkapp.com';
+const token = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+const templates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
+  usageType,
+  templateAlias: `logto-${usageType.toLowerCase()}`,
+}));
+const config = { serverToken: token, fromEmail: 'Acme <no-reply@acme.com>', templates };
+
+const internal = ['gw.corp.internal', '10.0.0.5', 'fd00::1', '8443', 'proxy.local', '3128'];
+
+const errorPage = `<html><head><title>502 Bad Gateway</title></head><body>
+<h1>Bad Gateway</h1><p>gw.corp.internal could not reach upstream 10.0.0.5:443 or [fd00::1]:8443.</p>
+<address>Squid via http://proxy.local:3128/ on cache.corp.internal</address></body></html>`;
+
+/** A network failure as Node reports it: an Error with a system code. */
+class SystemError extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+const failedSend = async (serverToken = token, isConsoleTest = false) => {
+  const form = { ...config, serverToken };
+  const { sendMessage } = await createConnector({ getConfig: async () => form });
+  const data = { to: 'user@example.com', type: TemplateType.SignIn, payload: { code: '1' } };
+  const sending = isConsoleTest ? sendMessage(data, form) : sendMessage(data);
+  return sending.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as ConnectorError & { data: Record<string, unknown> }
+  );
+};
+
+const postmarkAnswers = (times: number, status: number, body: string | object, headers = {}) =>
+  nock(api).post('/email/withTemplate').times(times).reply(status, body, headers);
+
+beforeAll(() => {
+  nock.disableNetConnect();
+});
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+describe('an error page from something in between', () => {
+  it.each([false, true])(
+    'names no internal host or address (Console test: %s)',
+    async (isConsoleTest) => {
+      // The Console test looks the templates up first, and meets the same page there.
+      nock(api)
+        .persist()
+        .intercept(() => true, isConsoleTest ? 'GET' : 'POST')
+        .reply(502, errorPage, { 'Content-Type': 'text/html' });
+
+      const error = await failedSend(token, isConsoleTest);
+      const text = JSON.stringify(error.data);
+
+      for (const secret of internal) {
+        expect(text).not.toContain(secret);
+      }
+      expect(text).toContain('[host] could not reach upstream [address] or [address]');
+      expect(text).toContain('https://status.postmarkapp.com');
+    }
+  );
+
+  it("says a 5xx without Postmark's JSON may be Postmark's own, with the status page", async () => {
+    postmarkAnswers(3, 503, '<h1>Service Unavailable</h1>');
+
+    const { data } = await failedSend();
+
+    expect(data.operatorMessage).toBe(
+      'Postmark, or a proxy in between, answered HTTP 503 with "Service Unavailable" (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.'
+    );
+  });
+
+  it('says a 500 the same way, and is retried like it', async () => {
+    postmarkAnswers(3, 500, '');
+
+    const { data } = await failedSend();
+
+    expect(data.operatorMessage).toBe(
+      'Postmark, or a proxy in between, answered HTTP 500 with an empty body (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.'
+    );
+  });
+
+  it("blames something in between for an answer below 500 without Postmark's JSON", async () => {
+    postmarkAnswers(1, 499, 'Client Closed Request');
+
+    const { data } = await failedSend();
+
+    expect(data.operatorMessage).toBe(
+      'Postmark did not answer as Postmark does: HTTP 499 with "Client Closed Request". A proxy between Logto and Postmark may have answered instead.'
+    );
+  });
+
+  it.each([
+    [excerptLength, 'x'.repeat(excerptLength)],
+    [excerptLength + 1, `${'x'.repeat(excerptLength)}…`],
+  ])('quotes %i characters of text as %j', async (length, quoted) => {
+    postmarkAnswers(1, 404, `<p>${'x'.repeat(length)}</p>`);
+
+    const { data } = await failedSend();
+
+    expect(data.operatorMessage).toContain(`HTTP 404 with "${quoted}".`);
+  });
+
+  it('redacts a host before cutting the excerpt, so no part of it is left', async () => {
+    postmarkAnswers(1, 404, `${'x '.repeat(55)}upstream 10.200.300.4 gw.corp.internal`);
+
+    const { data } = await failedSend();
+
+    expect(data.operatorMessage).not.toMatch(/10\.2|gw\.|corp/);
+  });
+});
+
+describe('a network failure', () => {
+  it.each([
+    ['ENOTFOUND', 'getaddrinfo ENOTFOUND gw.corp.internal', 'getaddrinfo ENOTFOUND [host]'],
+    ['ENOTFOUND', 'getaddrinfo ENOTFOUND postgres', 'getaddrinfo ENOTFOUND [host]'],
+    ['ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:3128', 'connect ECONNREFUSED [address]'],
+    ['ECONNREFUSED', 'connect ECONNREFUSED fd00::1:8443', 'connect ECONNREFUSED [address]'],
+    ['ECONNRESET', 'socket hang up at [fd00::1]:8443', 'ECONNRESET (socket hang up at [address])'],
+    [
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      "Hostname/IP does not match certificate's altnames: Host: api.postmarkapp.com. is not in the cert's altnames: DNS:*.corp.internal",
+      "Host: api.postmarkapp.com. is not in the cert's altnames: DNS:*.[host]",
+    ],
+  ])('%s: names no internal host in "%s"', async (code, message, shown) => {
+    nock(api).post('/email/withTemplate').times(3).replyWithError(new SystemError(code, message));
+
+    const { data } = await failedSend();
+
+    expect(data.operatorMessage).toContain(shown);
+    expect(JSON.stringify(data)).not.toMatch(/corp|10\.0|fd00|postgres/);
+    expect(data.cause).toBe(code);
+  });
+
+  it("keeps Postmark's own names", async () => {
+    nock(api)
+      .post('/email/withTemplate')
+      .times(3)
+      .replyWithError(new SystemError('ENOTFOUND', 'getaddrinfo ENOTFOUND api.postmarkapp.com'));
+
+    const { data } = await failedSend();
+
+    expect(data.operatorMessage).toBe(
+      "Could not reach Postmark at api.postmarkapp.com: getaddrinfo ENOTFOUND api.postmarkapp.com (after 3 attempts). Check this server's network, DNS and proxy settings."
+    );
+  });
+});
+
+describe('the server token', () => {
+  it('is removed when Postmark echoes it, even if the form had spaces around it', async () => {
+    postmarkAnswers(1, 422, { ErrorCode: 300, Message: `Bad header ${token} in request` });
+
+    const error = await failedSend(`  ${token}\n`);
+
+    expect(JSON.stringify(error.data)).not.toContain(token);
+    expect(error.data.postmarkMessage).toBe('Bad header [server token] in request');
+  });
+
+  it('is removed from strings inside arrays and nested objects', () => {
+    const error = new ConnectorError(ConnectorErrorCodes.General, {
+      errorDescription: `token ${token}`,
+      list: ['a', [`deep ${token}`], { inner: token }],
+      nested: { level: { text: `${token}${token}`, count: 3, flag: true, none: null } },
+    });
+
+    const safe = toSafeConnectorError(error, token);
+
+    expect(safe.code).toBe(ConnectorErrorCodes.General);
+    expect(safe.data).toEqual({
+      errorDescription: 'token [server token]',
+      list: ['a', ['deep [server token]'], { inner: '[server token]' }],
+      nested: {
+        level: { text: '[server token][server token]', count: 3, flag: true, none: null },
+      },
+    });
+  });
+});
+
+describe('toSafeConnectorError', () => {
+  it('returns an error with nothing to remove as it is, ZodError data included', () => {
+    const zodError = z.object({ a: z.string() }).safeParse({}).error;
+    const error = new ConnectorError(ConnectorErrorCodes.InvalidConfig, zodError);
+
+    expect(toSafeConnectorError(error, token)).toBe(error);
+  });
+
+  it('redacts hosts in every field, at any depth it walks', () => {
+    const error = new ConnectorError(ConnectorErrorCodes.General, {
+      errorDescription: 'via proxy.local',
+      causes: [{ host: 'gw.corp.internal', address: '10.0.0.5' }],
+    });
+
+    expect(toSafeConnectorError(error).data).toEqual({
+      errorDescription: 'via [host]',
+      causes: [{ host: '[host]', address: '[address]' }],
+    });
+  });
+
+  it('drops what is nested deeper than any error of its own', () => {
+    const deep = Array.from({ length: 12 }).reduce<Record<string, unknown>>(
+      (inner) => ({ text: 'gw.corp.internal', inner }),
+      {}
+    );
+    const error = new ConnectorError(ConnectorErrorCodes.General, deep);
+
+    const text = JSON.stringify(toSafeConnectorError(error).data);
+
+    expect(text).not.toContain('gw.corp');
+    // The data itself and seven levels below it are read; the rest is gone.
+    expect(text.match(/\[host]/g)).toHaveLength(8);
+  });
+
+  it('turns anything else into a general error, redacted', () => {
+    const safe = toSafeConnectorError(new Error(`boom at gw.corp.internal with ${token}`), token);
+
+    expect(safe.code).toBe(ConnectorErrorCodes.General);
+    expect(safe.data).toMatchObject({
+      errorDescription:
+        'Unexpected error in the Postmark connector: boom at [host] with [server token]',
+    });
+  });
+});
+
+describe('redactHosts', () => {
+  it.each([
+    [
+      'no-reply@acme.com and first.last@corp.example',
+      'no-reply@acme.com and first.last@corp.example',
+    ],
+    ['https://status.postmarkapp.com.', 'https://status.postmarkapp.com.'],
+    ['postmarkapp.com, API.postmarkapp.com', 'postmarkapp.com, API.postmarkapp.com'],
+    ['api.postmarkapp.com.evil.example', '[host]'],
+    ['https://user:pw@proxy:3128/path', 'https://[host]/path'],
+    ['::ffff:10.0.0.5 and 2001:db8::1', '[address] and [address]'],
+    [
+      'Postmark error 300: Invalid, alias logto-sign-in, v1.2.3',
+      'Postmark error 300: Invalid, alias logto-sign-in, v1.2.3',
+    ],
+  ])('%j reads %j', (text, redacted) => {
+    expect(redactHosts(text)).toBe(redacted);
+  });
+});
