@@ -55,14 +55,17 @@ const lookUpFailed = (failure: Failure, what: string, config: PostmarkConfig) =>
     to: '',
     usageType: TemplateType.Generic,
   });
-  const tokenOrTransport =
-    failure.kind !== 'http' ||
-    failure.status === 401 ||
-    failure.status === 429 ||
-    postmark?.ErrorCode === 10;
-  const description = tokenOrTransport
-    ? verdict.description
-    : `Postmark refused the look-up (HTTP ${failure.status}${postmark ? `, Postmark error ${postmark.ErrorCode}: ${postmark.Message}` : ''}).`;
+  // Postmark's own refusal gets look-up words; anything else (a proxy's page, the network, the
+  // token) is described as for a send, since it says nothing about an email.
+  const isLookUpRefusal =
+    failure.kind === 'http' &&
+    postmark !== undefined &&
+    failure.status !== 401 &&
+    failure.status !== 429 &&
+    postmark.ErrorCode !== 10;
+  const description = isLookUpRefusal
+    ? `Postmark refused the look-up (HTTP ${failure.status}, Postmark error ${postmark.ErrorCode}: ${postmark.Message}).`
+    : verdict.description;
 
   return connectorError(
     verdict.code,
