@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { ConnectorErrorCodes, type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 
 import { limits, maxTemplateAnswerBytes, messageStreamPath, templatePath } from './constant.js';
-import { connectorError, describeFailure, parsePostmarkError } from './errors.js';
+import { connectorError } from './errors.js';
 import { readTemplate } from './mustachio.js';
 import { essentialOf, isFilled } from './payload.js';
+import { describeFailure, parsePostmarkError } from './postmark-answers.js';
 import { type PostmarkAnswer, callPostmark } from './postmark.js';
 import { describeTemplate, templateKey } from './template.js';
 import type { PostmarkConfig, TemplateConfig } from './types.js';

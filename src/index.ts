@@ -5,7 +5,6 @@ import {
   type SendMessageFunction,
   ConnectorErrorCodes,
   ConnectorType,
-  templateTypeGuard,
 } from '@logto/connector-kit';
 
 import { checkTemplates } from './check.js';
@@ -16,9 +15,10 @@ import {
   sendEmailPath,
   sendWithTemplatePath,
 } from './constant.js';
-import { connectorError, postmarkFailureError, toSafeConnectorError } from './errors.js';
+import { connectorError } from './errors.js';
+import { toLogtoError } from './logto-error.js';
+import { postmarkFailureError } from './postmark-answers.js';
 import { callPostmark } from './postmark.js';
-import { present } from './readers.js';
 import {
   type Message,
   customEmailBody,
@@ -30,7 +30,6 @@ import { chooseTemplate, describeTemplate } from './template.js';
 import {
   type PostmarkConfig,
   type PostmarkSendResult,
-  isPlainObject,
   postmarkConfigGuard,
   postmarkSendResultGuard,
 } from './types.js';
@@ -128,47 +127,21 @@ const send = async (
   return parseResult(answer.body);
 };
 
-/** What the error's readers need from a message that may not have passed its checks. */
-const readerHints = (data: unknown) => ({
-  locale:
-    isPlainObject(data) && isPlainObject(data.payload) && typeof data.payload.locale === 'string'
-      ? data.payload.locale
-      : undefined,
-  usageType:
-    isPlainObject(data) && templateTypeGuard.safeParse(data.type).success
-      ? String(data.type)
-      : undefined,
-});
-
-const secretOf = (rawConfig: unknown) =>
-  typeof rawConfig === 'object' &&
-  rawConfig !== null &&
-  'serverToken' in rawConfig &&
-  typeof rawConfig.serverToken === 'string'
-    ? rawConfig.serverToken.trim()
-    : undefined;
-
 const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
   getConfig,
   getI18nEmailTemplate,
 }) => {
   const sendMessage: SendMessageFunction = async (data, inputConfig) => {
     // Only the Console's "Send" test passes a configuration: the unsaved form.
+    const isConsoleTest = inputConfig !== undefined;
     const rawConfig = inputConfig ?? (await getConfig(defaultMetadata.id));
 
     try {
       // The Console's form changes with every keystroke; only the saved configuration is worth keeping.
-      const config =
-        inputConfig === undefined ? parseSavedConfig(rawConfig) : parseConfig(rawConfig);
-      return await send(config, data, {
-        isConsoleTest: inputConfig !== undefined,
-        getI18nEmailTemplate,
-      });
+      const config = isConsoleTest ? parseConfig(rawConfig) : parseSavedConfig(rawConfig);
+      return await send(config, data, { isConsoleTest, getI18nEmailTemplate });
     } catch (error: unknown) {
-      throw present(toSafeConnectorError(error, secretOf(rawConfig)), {
-        isConsoleTest: inputConfig !== undefined,
-        ...readerHints(data),
-      });
+      throw toLogtoError(error, { rawConfig, data, isConsoleTest });
     }
   };
 
