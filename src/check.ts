@@ -4,6 +4,7 @@ import { ConnectorErrorCodes, type GetI18nEmailTemplate, TemplateType } from '@l
 
 import { limits, maxTemplateAnswerBytes, messageStreamPath, templatePath } from './constant.js';
 import { connectorError } from './errors.js';
+import { parseJson } from './json.js';
 import { readTemplate } from './mustachio.js';
 import { essentialOf, isFilled } from './payload.js';
 import { describeFailure, parsePostmarkError } from './postmark-answers.js';
@@ -27,13 +28,6 @@ const messageStreamGuard = z.object({
   MessageStreamType: z.string(),
   ArchivedAt: z.string().nullish(),
 });
-
-const parseAnswer = <T>(guard: z.ZodType<T>, body: string): T | undefined => {
-  try {
-    const result = guard.safeParse(JSON.parse(body));
-    return result.success ? result.data : undefined;
-  } catch {}
-};
 
 const isMissing = (answer: PostmarkAnswer, notFoundCode: number) =>
   !answer.ok &&
@@ -106,7 +100,7 @@ const checkMessageStream = async (config: PostmarkConfig, call: Call) => {
     throw lookUpFailed(answer, what, config);
   }
 
-  const found = parseAnswer(messageStreamGuard, answer.body);
+  const found = parseJson(messageStreamGuard, answer.body);
 
   if (!found) {
     throw contentProblem(`Postmark's answer about ${what} could not be read.`, {
@@ -303,7 +297,7 @@ export const checkTemplates = async (
   const stored = new Map(
     keys.map((key) => {
       const answer = answers.get(key);
-      return [key, answer?.ok ? parseAnswer(storedTemplateGuard, answer.body) : undefined];
+      return [key, answer?.ok ? parseJson(storedTemplateGuard, answer.body) : undefined];
     })
   );
   const unreadable = keys.filter((key) => !stored.get(key));
@@ -329,7 +323,7 @@ export const checkTemplates = async (
   const layouts = new Map(
     layoutKeys.map((key) => {
       const answer = layoutAnswers.get(key);
-      return [key, answer?.ok ? parseAnswer(storedTemplateGuard, answer.body) : undefined];
+      return [key, answer?.ok ? parseJson(storedTemplateGuard, answer.body) : undefined];
     })
   );
 

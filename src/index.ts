@@ -3,7 +3,6 @@ import {
   type EmailConnector,
   type GetI18nEmailTemplate,
   type SendMessageFunction,
-  ConnectorErrorCodes,
   ConnectorType,
 } from '@logto/connector-kit';
 
@@ -15,7 +14,7 @@ import {
   sendEmailPath,
   sendWithTemplatePath,
 } from './constant.js';
-import { connectorError } from './errors.js';
+import { parseJson } from './json.js';
 import { toLogtoError } from './logto-error.js';
 import { postmarkFailureError } from './postmark-answers.js';
 import { callPostmark } from './postmark.js';
@@ -27,12 +26,7 @@ import {
   templateEmailBody,
 } from './request.js';
 import { chooseTemplate, describeTemplate } from './template.js';
-import {
-  type PostmarkConfig,
-  type PostmarkSendResult,
-  postmarkConfigGuard,
-  postmarkSendResultGuard,
-} from './types.js';
+import { type PostmarkConfig, postmarkConfigGuard, postmarkSendResultGuard } from './types.js';
 
 /** Logto's own email template for this send, if the operator made one. */
 const customTemplate = async (
@@ -72,9 +66,9 @@ const prepareSend = async (
   const template = chooseTemplate(config.templates, message.type, message.payload);
 
   if (!template) {
-    throw connectorError(
-      ConnectorErrorCodes.TemplateNotFound,
-      `No template is configured for usage type ${message.type}, and there is no Generic one to fall back on. Add an entry to "Templates".`
+    // The configuration guard requires a Generic entry without locale, which every send can take.
+    throw new Error(
+      `No template for usage type ${message.type}, though the configuration has a Generic entry without locale: a bug in choosing templates.`
     );
   }
 
@@ -85,17 +79,7 @@ const prepareSend = async (
   };
 };
 
-const parseResult = (body: string): PostmarkSendResult => {
-  try {
-    const result = postmarkSendResultGuard.safeParse(JSON.parse(body));
-    return result.success ? result.data : {};
-  } catch {
-    // Postmark only answers 2xx once it has accepted the email; a garbled body does not undo that.
-    return {};
-  }
-};
-
-const send = async (
+const sendThroughPostmark = async (
   config: PostmarkConfig,
   data: unknown,
   {
@@ -124,7 +108,8 @@ const send = async (
     throw postmarkFailureError(answer, context);
   }
 
-  return parseResult(answer.body);
+  // Postmark only answers 2xx once it has accepted the email; a garbled body does not undo that.
+  return parseJson(postmarkSendResultGuard, answer.body) ?? {};
 };
 
 const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
@@ -139,7 +124,7 @@ const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
     try {
       // The Console's form changes with every keystroke; only the saved configuration is worth keeping.
       const config = isConsoleTest ? parseConfig(rawConfig) : parseSavedConfig(rawConfig);
-      return await send(config, data, { isConsoleTest, getI18nEmailTemplate });
+      return await sendThroughPostmark(config, data, { isConsoleTest, getI18nEmailTemplate });
     } catch (error: unknown) {
       throw toLogtoError(error, { rawConfig, data, isConsoleTest });
     }
