@@ -214,7 +214,7 @@ const entryProblems = (
   layout: StoredTemplate | undefined,
   fixed: Record<string, unknown>
 ): string[] => {
-  const name = `${describeEntry(entry)}`;
+  const name = describeEntry(entry);
 
   if (template.TemplateType === 'Layout') {
     return [
