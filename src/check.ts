@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { ConnectorErrorCodes, type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 
 import { limits, maxTemplateAnswerBytes, messageStreamPath, templatePath } from './constant.js';
-import { connectorError, describeFailure, parsePostmarkError } from './errors.js';
+import { connectorError } from './errors.js';
+import { parseJson } from './json.js';
 import { readTemplate } from './mustachio.js';
 import { essentialOf, isFilled } from './payload.js';
+import { describeFailure, parsePostmarkError } from './postmark-answers.js';
 import { type PostmarkAnswer, callPostmark } from './postmark.js';
 import { describeTemplate, templateKey } from './template.js';
 import type { PostmarkConfig, TemplateConfig } from './types.js';
@@ -26,13 +28,6 @@ const messageStreamGuard = z.object({
   MessageStreamType: z.string(),
   ArchivedAt: z.string().nullish(),
 });
-
-const parseAnswer = <T>(guard: z.ZodType<T>, body: string): T | undefined => {
-  try {
-    const result = guard.safeParse(JSON.parse(body));
-    return result.success ? result.data : undefined;
-  } catch {}
-};
 
 const isMissing = (answer: PostmarkAnswer, notFoundCode: number) =>
   !answer.ok &&
@@ -105,7 +100,7 @@ const checkMessageStream = async (config: PostmarkConfig, call: Call) => {
     throw lookUpFailed(answer, what, config);
   }
 
-  const found = parseAnswer(messageStreamGuard, answer.body);
+  const found = parseJson(messageStreamGuard, answer.body);
 
   if (!found) {
     throw contentProblem(`Postmark's answer about ${what} could not be read.`, {
@@ -219,7 +214,7 @@ const entryProblems = (
   layout: StoredTemplate | undefined,
   fixed: Record<string, unknown>
 ): string[] => {
-  const name = `${describeEntry(entry)}`;
+  const name = describeEntry(entry);
 
   if (template.TemplateType === 'Layout') {
     return [
@@ -302,7 +297,7 @@ export const checkTemplates = async (
   const stored = new Map(
     keys.map((key) => {
       const answer = answers.get(key);
-      return [key, answer?.ok ? parseAnswer(storedTemplateGuard, answer.body) : undefined];
+      return [key, answer?.ok ? parseJson(storedTemplateGuard, answer.body) : undefined];
     })
   );
   const unreadable = keys.filter((key) => !stored.get(key));
@@ -328,7 +323,7 @@ export const checkTemplates = async (
   const layouts = new Map(
     layoutKeys.map((key) => {
       const answer = layoutAnswers.get(key);
-      return [key, answer?.ok ? parseAnswer(storedTemplateGuard, answer.body) : undefined];
+      return [key, answer?.ok ? parseJson(storedTemplateGuard, answer.body) : undefined];
     })
   );
 

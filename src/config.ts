@@ -1,4 +1,4 @@
-import { invalidConfig } from './errors.js';
+import { invalidConfig } from './config-messages.js';
 import { type PostmarkConfig, postmarkConfigGuard } from './types.js';
 
 /** The configuration, checked; an `invalid_config` error that names each wrong field otherwise. */

@@ -1,15 +1,13 @@
 /**
- * Each limit and range right at its edge, and the wording at its edge, so that moving a bound by
- * one or saying "1 attempts" is noticed.
+ * Each limit and range right at its edge, so that moving a bound by one is noticed. The wording
+ * at its edge is tested with the module that words it (postmark-answers, config-messages).
  */
 import nock from 'nock';
-import { z } from 'zod';
 
-import { ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+import { TemplateType } from '@logto/connector-kit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseConfig } from './config.js';
-import { describeFailure, invalidConfig } from './errors.js';
 import createConnector from './index.js';
 
 const api = 'https://api.postmarkapp.com';
@@ -18,12 +16,6 @@ const templates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usage
   templateAlias: `logto-${usageType.toLowerCase()}`,
 }));
 const config = { serverToken: 'server-token', fromEmail: 'no-reply@acme.com', templates };
-const context = {
-  from: 'no-reply@acme.com',
-  to: 'user@example.com',
-  usageType: 'SignIn',
-  template: 'alias "logto-sign-in"',
-};
 
 /** A valid language tag of exactly `length` characters: `de-x-` and private-use subtags. */
 const languageTag = (length: number) => {
@@ -96,85 +88,5 @@ describe('limits at their edge', () => {
     expect(() => parseConfig({ ...config, ...change(limit + 1) })).toThrow(
       new RegExp(`${limit} characters`)
     );
-  });
-});
-
-describe("Postmark's answers at their edge", () => {
-  const http = (status: number, body: unknown, attempts = 1) =>
-    describeFailure(
-      {
-        kind: 'http',
-        status,
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-        attempts,
-      },
-      context
-    );
-
-  it.each([
-    [1099, false],
-    [1100, true],
-    [1199, true],
-    [1200, false],
-  ])('names the template for Postmark error %i: %s', (code, named) => {
-    const { description } = http(422, { ErrorCode: code, Message: 'M.' });
-
-    expect(description.includes('with template alias "logto-sign-in"')).toBe(named);
-  });
-
-  it.each([
-    [500, 'Postmark could not take the email'],
-    [503, 'Postmark could not take the email'],
-    [499, 'Postmark refused the email'],
-  ])("says a %i with Postmark's JSON is %j", (status, says) => {
-    const { description, advice } = http(status, { ErrorCode: 0, Message: 'M.' });
-
-    expect(description).toContain(says);
-    expect(advice).toBe(status >= 500 ? 'retry' : 'site');
-  });
-
-  it.each([
-    ['a bare 401', 401, '<h1>Unauthorized</h1>', 'HTTP 401'],
-    [
-      'ErrorCode 10 on another status',
-      422,
-      { ErrorCode: 10, Message: 'Bad token.' },
-      'HTTP 422, Postmark error 10',
-    ],
-  ])('reads %s as a rejected token', (_, status, body, said) => {
-    const { code, description } = http(status, body);
-
-    expect(code).toBe(ConnectorErrorCodes.InvalidConfig);
-    expect(description).toContain(`Postmark rejected the server token (${said}`);
-  });
-});
-
-describe('wording at its edge', () => {
-  it.each([
-    { kind: 'http', status: 429, body: '{"ErrorCode":429,"Message":"Slow down."}' },
-    { kind: 'http', status: 502, body: '' },
-    { kind: 'network', cause: 'read ECONNRESET' },
-    { kind: 'deadline', milliseconds: 8500 },
-  ] as const)('never says "(after 1 attempts)" for $kind', (failure) => {
-    expect(describeFailure({ ...failure, attempts: 1 }, context).description).not.toContain(
-      'after'
-    );
-    expect(describeFailure({ ...failure, attempts: 2 }, context).description).toContain(
-      ' (after 2 attempts).'
-    );
-  });
-
-  const issues = (count: number) =>
-    z
-      .object(Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}`, z.string()])))
-      .safeParse({}).error ?? new z.ZodError([]);
-
-  it('names ten issues without "; and 0 more", and counts the eleventh', () => {
-    const ten = invalidConfig(issues(10)).data as { errorDescription: string };
-    const eleven = invalidConfig(issues(11)).data as { errorDescription: string };
-
-    expect(ten.errorDescription).not.toContain('more');
-    expect(ten.errorDescription.split('; ')).toHaveLength(10);
-    expect(eleven.errorDescription).toMatch(/f9: Required; and 1 more\.$/);
   });
 });

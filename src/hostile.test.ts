@@ -12,9 +12,10 @@ import { TemplateType } from '@logto/connector-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseConfig } from './config.js';
-import { describeFailure, toSafeConnectorError } from './errors.js';
 import createConnector from './index.js';
 import { parseMailbox } from './mailbox.js';
+import { describeFailure } from './postmark-answers.js';
+import { toSafeConnectorError } from './redact.js';
 import { customEmailBody, parseMessage } from './request.js';
 
 const megabyte = 1024 * 1024;

@@ -3,9 +3,7 @@ import {
   type EmailConnector,
   type GetI18nEmailTemplate,
   type SendMessageFunction,
-  ConnectorErrorCodes,
   ConnectorType,
-  templateTypeGuard,
 } from '@logto/connector-kit';
 
 import { checkTemplates } from './check.js';
@@ -16,9 +14,10 @@ import {
   sendEmailPath,
   sendWithTemplatePath,
 } from './constant.js';
-import { connectorError, postmarkFailureError, toSafeConnectorError } from './errors.js';
+import { parseJson } from './json.js';
+import { toLogtoError } from './logto-error.js';
+import { postmarkFailureError } from './postmark-answers.js';
 import { callPostmark } from './postmark.js';
-import { present } from './readers.js';
 import {
   type Message,
   customEmailBody,
@@ -27,13 +26,7 @@ import {
   templateEmailBody,
 } from './request.js';
 import { chooseTemplate, describeTemplate } from './template.js';
-import {
-  type PostmarkConfig,
-  type PostmarkSendResult,
-  isPlainObject,
-  postmarkConfigGuard,
-  postmarkSendResultGuard,
-} from './types.js';
+import { type PostmarkConfig, postmarkConfigGuard, postmarkSendResultGuard } from './types.js';
 
 /** Logto's own email template for this send, if the operator made one. */
 const customTemplate = async (
@@ -73,9 +66,9 @@ const prepareSend = async (
   const template = chooseTemplate(config.templates, message.type, message.payload);
 
   if (!template) {
-    throw connectorError(
-      ConnectorErrorCodes.TemplateNotFound,
-      `No template is configured for usage type ${message.type}, and there is no Generic one to fall back on. Add an entry to "Templates".`
+    // The configuration guard requires a Generic entry without locale, which every send can take.
+    throw new Error(
+      `No template for usage type ${message.type}, though the configuration has a Generic entry without locale: a bug in choosing templates.`
     );
   }
 
@@ -86,17 +79,7 @@ const prepareSend = async (
   };
 };
 
-const parseResult = (body: string): PostmarkSendResult => {
-  try {
-    const result = postmarkSendResultGuard.safeParse(JSON.parse(body));
-    return result.success ? result.data : {};
-  } catch {
-    // Postmark only answers 2xx once it has accepted the email; a garbled body does not undo that.
-    return {};
-  }
-};
-
-const send = async (
+const sendThroughPostmark = async (
   config: PostmarkConfig,
   data: unknown,
   {
@@ -125,28 +108,9 @@ const send = async (
     throw postmarkFailureError(answer, context);
   }
 
-  return parseResult(answer.body);
+  // Postmark only answers 2xx once it has accepted the email; a garbled body does not undo that.
+  return parseJson(postmarkSendResultGuard, answer.body) ?? {};
 };
-
-/** What the error's readers need from a message that may not have passed its checks. */
-const readerHints = (data: unknown) => ({
-  locale:
-    isPlainObject(data) && isPlainObject(data.payload) && typeof data.payload.locale === 'string'
-      ? data.payload.locale
-      : undefined,
-  usageType:
-    isPlainObject(data) && templateTypeGuard.safeParse(data.type).success
-      ? String(data.type)
-      : undefined,
-});
-
-const secretOf = (rawConfig: unknown) =>
-  typeof rawConfig === 'object' &&
-  rawConfig !== null &&
-  'serverToken' in rawConfig &&
-  typeof rawConfig.serverToken === 'string'
-    ? rawConfig.serverToken.trim()
-    : undefined;
 
 const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
   getConfig,
@@ -154,21 +118,15 @@ const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
 }) => {
   const sendMessage: SendMessageFunction = async (data, inputConfig) => {
     // Only the Console's "Send" test passes a configuration: the unsaved form.
+    const isConsoleTest = inputConfig !== undefined;
     const rawConfig = inputConfig ?? (await getConfig(defaultMetadata.id));
 
     try {
       // The Console's form changes with every keystroke; only the saved configuration is worth keeping.
-      const config =
-        inputConfig === undefined ? parseSavedConfig(rawConfig) : parseConfig(rawConfig);
-      return await send(config, data, {
-        isConsoleTest: inputConfig !== undefined,
-        getI18nEmailTemplate,
-      });
+      const config = isConsoleTest ? parseConfig(rawConfig) : parseSavedConfig(rawConfig);
+      return await sendThroughPostmark(config, data, { isConsoleTest, getI18nEmailTemplate });
     } catch (error: unknown) {
-      throw present(toSafeConnectorError(error, secretOf(rawConfig)), {
-        isConsoleTest: inputConfig !== undefined,
-        ...readerHints(data),
-      });
+      throw toLogtoError(error, { rawConfig, data, isConsoleTest });
     }
   };
 

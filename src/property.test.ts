@@ -80,7 +80,7 @@ const maybe = <T>(plausible: fc.Arbitrary<T>) =>
 
 /** An address of the kind people sign up with, in the characters Postmark takes (support article 1180). */
 const plainAddress = fc
-  .tuple(fc.stringMatching(/^[a-z\d]+(?:[+._-][a-z\d]+){0,3}$/), fc.domain())
+  .tuple(fc.stringMatching(/^[\da-z]+(?:[+._-][\da-z]+){0,3}$/), fc.domain())
   .map(([local, domain]) => `${local}@${domain}`);
 
 const locale = fc.constantFrom('de', 'pt-BR', 'zh-Hant', 'en-US', 'fr');

@@ -77,7 +77,7 @@ const metadataFor = (config: PostmarkConfig, { type, payload, ip }: Message) => 
   ...config.metadata,
 });
 
-const headersFor = ({ headers = {} }: PostmarkConfig) => {
+const customHeaders = ({ headers = {} }: PostmarkConfig) => {
   const entries = Object.entries(headers);
   return entries.length > 0
     ? entries.map(([name, value]) => ({ Name: name, Value: value }))
@@ -91,12 +91,14 @@ const sendingOptions = (config: PostmarkConfig, message: Message, replyTo = conf
   MessageStream: config.messageStream,
   TrackOpens: config.trackOpens,
   TrackLinks: config.trackLinks,
-  Headers: headersFor(config),
+  Headers: customHeaders(config),
   Metadata: metadataFor(config, message),
 });
 
-const templateReference = ({ templateAlias, templateId }: TemplateConfig) =>
-  templateId === undefined ? { TemplateAlias: templateAlias } : { TemplateId: templateId };
+const templateReference = (entry: TemplateConfig) =>
+  entry.templateId === undefined
+    ? { TemplateAlias: entry.templateAlias }
+    : { TemplateId: entry.templateId };
 
 /** The body of `POST /email/withTemplate`. Logto's payload wins over fixed template values. */
 export const templateEmailBody = (

@@ -1,7 +1,9 @@
+import { TemplateType } from '@logto/connector-kit';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { chooseTemplate } from './template.js';
-import { type TemplateConfig, templateGuard } from './types.js';
+import { chooseTemplate, describeTemplate, templateKey } from './template.js';
+import { type TemplateConfig, requiredUsageTypes, templateGuard, templatesGuard } from './types.js';
 
 const entry = (usageType: string, templateAlias: string, locale?: string): TemplateConfig =>
   templateGuard.parse({ usageType, templateAlias, locale });
@@ -82,5 +84,76 @@ describe('chooseTemplate', () => {
     expect(
       chooseTemplate([entry('Generic', 'generic-de', 'de')], 'Register', { locale: 'en' })
     ).toBeUndefined();
+  });
+});
+
+describe('a template for every send', () => {
+  const usageTypes = Object.values(TemplateType);
+  const locales = ['de', 'de-CH', 'fr', 'ja', 'pt-BR', 'zh-Hant', 'zh-CN'];
+  const required = requiredUsageTypes.map((usageType) => ({
+    usageType,
+    templateAlias: `logto-${usageType.toLowerCase()}`,
+  }));
+  const localized = fc.record({
+    usageType: fc.constantFrom(...usageTypes),
+    templateAlias: fc.constantFrom('a', 'b'),
+    locale: fc.constantFrom(...locales),
+  });
+
+  // Why sending has no "no template" error: the guard never lets such a configuration through.
+  it('is found for every usage type and language in any configuration the guard takes', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(localized, {
+          selector: ({ usageType, locale }) => `${usageType} ${locale}`,
+        }),
+        fc.constantFrom(...usageTypes),
+        fc.option(fc.constantFrom(...locales, 'ko', 'en')),
+        (extra, usageType, locale) => {
+          const templates = templatesGuard.parse([...required, ...extra]);
+
+          expect(chooseTemplate(templates, usageType, { locale })).toBeDefined();
+        }
+      )
+    );
+  });
+
+  it('is not promised when Generic has entries only for some languages, so the guard refuses that', () => {
+    const onlyLocalizedGeneric = [
+      ...required.filter(({ usageType }) => usageType !== TemplateType.Generic),
+      { usageType: 'Generic', templateAlias: 'generic-de', locale: 'de' },
+    ];
+
+    expect(templatesGuard.safeParse(onlyLocalizedGeneric).success).toBe(false);
+    expect(
+      chooseTemplate(templateGuard.array().parse(onlyLocalizedGeneric), 'BindMfa', {
+        locale: 'ja',
+      })
+    ).toBeUndefined();
+  });
+});
+
+describe('a template entry', () => {
+  it.each([
+    [
+      { usageType: 'SignIn', templateAlias: 'logto-sign-in' },
+      'logto-sign-in',
+      'alias "logto-sign-in"',
+    ],
+    [{ usageType: 'SignIn', templateId: 12_345, templateAlias: '' }, '12345', 'ID 12345'],
+  ])('%j is keyed %j and described as %j', (input, key, description) => {
+    const entry = templateGuard.parse(input);
+
+    expect(templateKey(entry)).toBe(key);
+    expect(describeTemplate(entry)).toBe(description);
+  });
+
+  it.each([
+    [{ usageType: 'SignIn' }],
+    [{ usageType: 'SignIn', templateAlias: 'logto-sign-in', templateId: 1 }],
+  ])('needs exactly one of alias and ID: %j', (input) => {
+    expect(templateGuard.safeParse(input).error?.issues[0]?.message).toBe(
+      'give either templateAlias (the template alias in Postmark) or templateId, not both'
+    );
   });
 });

@@ -30,8 +30,9 @@ export const chooseTemplate = (
 };
 
 /** How an entry names its Postmark template, for request paths and messages. */
-export const templateKey = ({ templateAlias, templateId }: TemplateConfig) =>
-  templateId === undefined ? String(templateAlias) : String(templateId);
+export const templateKey = (entry: TemplateConfig) =>
+  entry.templateId === undefined ? entry.templateAlias : String(entry.templateId);
 
+/** The template as the operator wrote it: `alias "logto-sign-in"` or `ID 12345`. */
 export const describeTemplate = (entry: TemplateConfig) =>
   entry.templateId === undefined ? `alias "${entry.templateAlias}"` : `ID ${entry.templateId}`;

@@ -62,19 +62,30 @@ export const templateGuard = z
       z.string().trim().refine(isLanguageTag, 'must be a language tag such as de, pt-BR or zh-Hant')
     ),
   })
-  .superRefine(({ templateAlias, templateId }, context) => {
-    if ((templateAlias === undefined) === (templateId === undefined)) {
+  .superRefine((entry, context): entry is TemplateConfig => {
+    const hasOneReference =
+      (entry.templateAlias === undefined) !== (entry.templateId === undefined);
+
+    if (!hasOneReference) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
         message:
           'give either templateAlias (the template alias in Postmark) or templateId, not both',
       });
     }
+
+    return hasOneReference;
   });
 
-export type TemplateConfig = z.infer<typeof templateGuard>;
+type TemplateEntry = { usageType: TemplateType; locale?: string };
 
-const describeEntry = ({ usageType, locale }: TemplateConfig) =>
+/** An entry names its Postmark template by alias or by ID, never both. */
+export type TemplateConfig =
+  | (TemplateEntry & { templateAlias: string; templateId?: undefined })
+  | (TemplateEntry & { templateId: number; templateAlias?: undefined });
+
+/** The slot an entry fills, of which each configuration has one: `SignIn (locale de)`. */
+const describeSlot = ({ usageType, locale }: TemplateConfig) =>
   locale ? `${usageType} (locale ${locale})` : usageType;
 
 const entryKey = ({ usageType, locale }: TemplateConfig) =>
@@ -104,7 +115,7 @@ const checkTemplateMap = (templates: TemplateConfig[], context: z.RefinementCtx)
     context.addIssue({
       code: z.ZodIssueCode.custom,
       message: `each usage type may appear once per locale; remove the repeated ${duplicates
-        .map((entry) => describeEntry(entry))
+        .map((entry) => describeSlot(entry))
         .join(', ')}`,
     });
   }

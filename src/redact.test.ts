@@ -8,8 +8,9 @@ import { z } from 'zod';
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { excerptLength, redactHosts, toSafeConnectorError } from './errors.js';
 import createConnector from './index.js';
+import { excerptLength } from './postmark-answers.js';
+import { redactHosts, toSafeConnectorError } from './redact.js';
 
 const api = 'https://api.postmarkapp.com';
 const token = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';

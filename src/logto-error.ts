@@ -1,0 +1,44 @@
+import { type ConnectorError, templateTypeGuard } from '@logto/connector-kit';
+
+import { present } from './readers.js';
+import { toSafeConnectorError } from './redact.js';
+import { isPlainObject } from './types.js';
+
+/** What the error's readers need from a message that may not have passed its checks. */
+const readerHints = (data: unknown) => ({
+  locale:
+    isPlainObject(data) && isPlainObject(data.payload) && typeof data.payload.locale === 'string'
+      ? data.payload.locale
+      : undefined,
+  usageType:
+    isPlainObject(data) && templateTypeGuard.safeParse(data.type).success
+      ? String(data.type)
+      : undefined,
+});
+
+const secretOf = (rawConfig: unknown) =>
+  isPlainObject(rawConfig) && typeof rawConfig.serverToken === 'string'
+    ? rawConfig.serverToken.trim()
+    : undefined;
+
+export type FailedSend = {
+  /** The configuration as it came, checked or not: its token is what must not leave. */
+  rawConfig: unknown;
+  /** What Logto asked to send, checked or not. */
+  data: unknown;
+  isConsoleTest: boolean;
+};
+
+/**
+ * The last step of every failure: the error Logto receives. Anything thrown becomes a
+ * `ConnectorError` without the server token or a host other than Postmark's (`redact.ts`), worded
+ * for whoever reads it: the operator in the Console, the user on the sign-in page (`readers.ts`).
+ */
+export const toLogtoError = (
+  error: unknown,
+  { rawConfig, data, isConsoleTest }: FailedSend
+): ConnectorError =>
+  present(toSafeConnectorError(error, secretOf(rawConfig)), {
+    isConsoleTest,
+    ...readerHints(data),
+  });
