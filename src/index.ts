@@ -32,7 +32,6 @@ import {
   type PostmarkSendResult,
   isPlainObject,
   postmarkConfigGuard,
-  postmarkSendResultGuard,
 } from './types.js';
 
 /** Logto's own email template for this send, if the operator made one. */
@@ -86,10 +85,25 @@ const prepareSend = async (
   };
 };
 
+const sendResultFields = {
+  To: 'string',
+  SubmittedAt: 'string',
+  MessageID: 'string',
+  ErrorCode: 'number',
+  Message: 'string',
+} as const;
+
+/** `postmarkSendResultGuard` in plain checks: it runs on every send. */
+const isSendResult = (value: unknown): value is PostmarkSendResult =>
+  isPlainObject(value) &&
+  Object.entries(sendResultFields).every(
+    ([key, type]) => value[key] === undefined || typeof value[key] === type
+  );
+
 const parseResult = (body: string): PostmarkSendResult => {
   try {
-    const result = postmarkSendResultGuard.safeParse(JSON.parse(body));
-    return result.success ? result.data : {};
+    const result: unknown = JSON.parse(body);
+    return isSendResult(result) ? result : {};
   } catch {
     // Postmark only answers 2xx once it has accepted the email; a garbled body does not undo that.
     return {};
