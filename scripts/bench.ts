@@ -784,7 +784,7 @@ ${sendsTables}
 
 ${targetsTable}
 
-Above the floor connector, CPU per send (median of paired rounds): rebuilt per send,
+CPU per send minus the floor connector's (median of paired rounds; below zero, less than it): rebuilt per send,
 ${format(aboveFloor('ours-rebuilt', 1))} µs at 1 in flight and ${format(aboveFloor('ours-rebuilt', 32))} µs at 32 (the official connector:
 ${format(aboveFloor('official-rebuilt', 1))} and ${format(aboveFloor('official-rebuilt', 32))} µs); built once, ${format(aboveFloor('ours-once', 1))} and ${format(aboveFloor('ours-once', 32))} µs (official: ${format(aboveFloor('official-once', 1))} and ${format(aboveFloor('official-once', 32))} µs).
 
@@ -825,7 +825,7 @@ ${profileRows.join('\n')}
 The install figures come from \`npm pack\` and \`npm install --omit=dev\` of each tarball into an empty
 folder. Inside Logto neither connector's dependencies are installed (\`logto connector add\` only
 unpacks the tarball), so there the official connector's \`postmark\` SDK and axios are missing unless
-installed by hand, while this connector's three dependencies are already in Logto core.
+installed by hand, while this connector's two dependencies are already in Logto core.
 
 When Postmark accepts the connection and never answers, and when it swallows one request and answers
 the retry (rebuilt per send, as Logto calls it; for this connector the median of ${hangRuns} runs):
