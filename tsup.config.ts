@@ -1,4 +1,13 @@
+import { readFileSync } from 'node:fs';
+
 import { defineConfig } from 'tsup';
+
+/**
+ * The Console's logo and guide, inlined into the metadata, so that Logto's loader, which runs on
+ * every send, finds nothing to read from disk. The files stay in the package for people.
+ */
+const logo = `data:image/svg+xml;base64,${readFileSync('logo.svg').toString('base64')}`;
+const guide = readFileSync('docs/guide.en.md', 'utf8');
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -7,4 +16,8 @@ export default defineConfig({
   target: 'node20',
   clean: true,
   dts: false,
+  define: {
+    BUNDLED_LOGO: JSON.stringify(logo),
+    BUNDLED_GUIDE: JSON.stringify(guide),
+  },
 });

@@ -2,14 +2,13 @@
  * `npm run bench`: this connector beside the official one, a floor connector (the least a connector
  * can do on Logto's path, generated for the run) and two bare-request floors (`fetch` and
  * `node:https`), over TLS to a local Postmark sandbox, built once and rebuilt for every send as
- * Logto core does, with ky 1.2.3 (what Logto pins) and with the newest ky 1.x; writes
- * BENCHMARKS.md. Not part of `npm test`: the figures depend on the machine and what else it does.
+ * Logto core does; writes BENCHMARKS.md. Not part of `npm test`: the figures depend on the machine and what else it does.
  *
  * `npm run bench -- --quick`: fewer sends, no hang, install or profile runs, written to
  * .tmp/bench/BENCHMARKS.quick.md; for trying a change, not for the record.
  * BENCH_CANDIDATE=<folder>: also measures the package in that folder (a checkout with lib/ built),
- * on ky 1.2.3, each round beside this one. BENCH_ONLY=<word,…>: only the contenders whose key holds
- * one of the words (keys: ours-once-old, official-rebuilt, floor-once, https, candidate-rebuilt…).
+ * each round beside this one. BENCH_ONLY=<word,…>: only the contenders whose key holds one of the
+ * words (keys: ours-once, official-rebuilt, floor-once, https, candidate-rebuilt…).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,7 +19,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { createCertificate } from '../sandbox/route.js';
-import { defaultMetadata } from '../src/constant.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,9 +36,6 @@ type InFlight = (typeof inFlights)[number];
 const hangCapMs = 30_000;
 const addresses = { normal: '127.77.0.1', hang: '127.77.0.2', hangEveryOther: '127.77.0.3' };
 
-/** Ky 1.2.3 is what Logto pins; `1` installs the newest 1.x. */
-const kySpecs = { old: '1.2.3', new: '1' } as const;
-type Ky = keyof typeof kySpecs;
 type Build = 'once' | 'rebuilt';
 
 type Contender = {
@@ -48,8 +43,7 @@ type Contender = {
   name: string;
   worker: 'ours' | 'official' | 'floor' | 'fetch' | 'https';
   build: Build;
-  ky?: Ky;
-  /** Where its package is, when it is a copy of this one (or of the candidate) next to a ky. */
+  /** Where its package is, when it is a copy of this one (or of the candidate). */
   packagePath?: string;
   /** The contender its throughput and CPU ratios compare with. */
   base?: string;
@@ -83,39 +77,19 @@ const format = (value: number, digits = 0) =>
 const ratio = (value: number, base: number) => (base ? format(value / base, 2) : 'n/a');
 
 /**
- * A copy of the built package (this one, or the candidate) next to its own ky, so that its
- * `import 'ky'` finds that one.
+ * A copy of what the built package (this one, or the candidate) ships, as Logto's CLI unpacks it;
+ * its imports resolve to this package's node_modules.
  */
-const prepareKy = async (ky: Ky, source = root, label = '') => {
-  const folder = path.join(scratch, `ky-${kySpecs[ky]}${label}`);
-  await rm(folder, { recursive: true, force: true });
-  await mkdir(folder, { recursive: true });
-  await run(
-    'npm',
-    [
-      'install',
-      '--prefix',
-      folder,
-      '--no-save',
-      '--no-package-lock',
-      '--no-audit',
-      '--no-fund',
-      `ky@${kySpecs[ky]}`,
-    ],
-    { cwd: root }
-  );
-  const connector = path.join(folder, 'connector');
-  // What the package ships: Logto's loader reads the logo and the guide from these on every send.
+const preparePackage = async (source = root, label = 'ours') => {
+  const connector = path.join(scratch, label);
+  await rm(connector, { recursive: true, force: true });
   const { files } = JSON.parse(await readFile(path.join(source, 'package.json'), 'utf8')) as {
     files: string[];
   };
   for (const entry of ['package.json', ...files]) {
     await cp(path.join(source, entry), path.join(connector, entry), { recursive: true });
   }
-  const { version } = JSON.parse(
-    await readFile(path.join(folder, 'node_modules', 'ky', 'package.json'), 'utf8')
-  ) as { version: string };
-  return { connector, version };
+  return connector;
 };
 
 /**
@@ -360,53 +334,33 @@ const rotate = <T>(items: T[], by: number) => [
   ...items.slice(0, by % items.length),
 ];
 
-/** CPU time in µs to decode a file as UTF-8, as Logto's loader does with README.md on every send. */
-const decodeMicroseconds = (bytes: Uint8Array) => {
-  const buffer = Buffer.from(bytes);
-  const times = 2000;
-  let length = 0;
-  for (let index = 0; index < times; index++) {
-    length += buffer.toString('utf8').length;
-  }
-  const start = process.cpuUsage();
-  for (let index = 0; index < times; index++) {
-    length += buffer.toString('utf8').length;
-  }
-  const { user, system } = process.cpuUsage(start);
-  return length > 0 ? (user + system) / times : 0;
-};
-
 const main = async () => {
-  console.log('Building lib/ and installing each ky …');
+  console.log('Building lib/ …');
   await run('npm', ['run', '--silent', 'build'], { cwd: root });
-  const kys = { old: await prepareKy('old'), new: await prepareKy('new') };
-  const kyName = (ky: Ky) => `ky ${kys[ky].version}`;
+  const oursPackage = await preparePackage();
   const floorPackage = await prepareFloorConnector();
-  const candidate = candidateRoot && (await prepareKy('old', candidateRoot, '-candidate'));
-  const candidatePackage = candidate ? candidate.connector : undefined;
+  const candidatePackage = candidateRoot && (await preparePackage(candidateRoot, 'candidate'));
   const built = (build: Build) => (build === 'once' ? 'built once' : 'rebuilt per send');
 
   const allContenders: Contender[] = (['once', 'rebuilt'] as const).flatMap((build) => [
-    ...(['old', 'new'] as const).map((ky): Contender => ({
-      key: `ours-${build}-${ky}`,
-      name: `this connector, ${built(build)}, ${kyName(ky)}`,
+    {
+      key: `ours-${build}`,
+      name: `this connector, ${built(build)}`,
       worker: 'ours',
       build,
-      ky,
-      packagePath: kys[ky].connector,
+      packagePath: oursPackage,
       base: `official-${build}`,
       floor: `floor-${build}`,
-    })),
+    } satisfies Contender,
     ...(candidatePackage
       ? [
           {
             key: `candidate-${build}`,
-            name: `candidate, ${built(build)}, ${kyName('old')} (× this connector, not × official)`,
+            name: `candidate, ${built(build)} (× this connector, not × official)`,
             worker: 'ours',
             build,
-            ky: 'old',
             packagePath: candidatePackage,
-            base: `ours-${build}-old`,
+            base: `ours-${build}`,
             floor: `floor-${build}`,
           } satisfies Contender,
         ]
@@ -527,7 +481,7 @@ const main = async () => {
       median((throughput[`${key}@${inFlight}`] ?? []).map((result) => result[measure]));
 
     const cold: Record<'ours' | 'official', number[]> = { ours: [], official: [] };
-    const coldPair = [byKey.get('ours-once-old'), byKey.get('official-once')] as const;
+    const coldPair = [byKey.get('ours-once'), byKey.get('official-once')] as const;
     for (let index = 0; index < coldRuns && coldPair[0] && coldPair[1]; index++) {
       for (const [key, contender] of [
         ['ours', coldPair[0]],
@@ -547,10 +501,10 @@ const main = async () => {
 
     type Outcome = { milliseconds: number; outcome: string };
     const hangRuns = quick ? 0 : Number(process.env.BENCH_HANG_RUNS ?? 3);
-    const ourHangKeys = ['ours-rebuilt-old', 'ours-rebuilt-new'].filter((key) => byKey.has(key));
+    const ourHangKeys = ['ours-rebuilt'].filter((key) => byKey.has(key));
     // A sandbox's first connection pays for its own cold start; this one is not measured. A
     // connector that retries keeps the hang-every-other sandbox's turns in step.
-    const warmUp = byKey.get('ours-rebuilt-new');
+    const warmUp = byKey.get('ours-rebuilt');
     if (warmUp && hangRuns > 0) {
       await worker(addresses.hang, warmUp, ['hang', 1000]);
       await worker(addresses.hangEveryOther, warmUp, ['hang', hangCapMs]);
@@ -611,8 +565,8 @@ const main = async () => {
 
     const profiled = quick
       ? []
-      : ['ours-rebuilt-old', 'official-rebuilt', 'floor-rebuilt', 'ours-once-old', 'https'].filter(
-          (key) => byKey.has(key)
+      : ['ours-rebuilt', 'official-rebuilt', 'floor-rebuilt', 'ours-once', 'https'].filter((key) =>
+          byKey.has(key)
         );
     const profiles = new Map<string, Map<string, number>>();
     for (const key of profiled) {
@@ -677,20 +631,19 @@ const main = async () => {
     type Target = [string, string, boolean];
     const targetsFor = (
       build: Build,
-      ky: Ky,
       sendsAtLeast: number,
       cpuAtMost: number,
       floorAtMost?: number
     ) =>
       inFlights.flatMap((inFlight): Target[] => {
-        const key = `ours-${build}-${ky}`;
+        const key = `ours-${build}`;
         if (!byKey.has(key)) {
           return [];
         }
         const sends = versus(key, inFlight, 'sendsPerSecond');
         const cpu = versus(key, inFlight, 'cpuMicrosecondsPerSend');
         const floor = versusFloor(key, inFlight);
-        const label = `${build === 'once' ? 'Built once' : 'Rebuilt per send'}, ${kyName(ky)}, ${inFlight} in flight`;
+        const label = `${build === 'once' ? 'Built once' : 'Rebuilt per send'}, ${inFlight} in flight`;
         return [
           [
             `${label}: throughput ≥ ${sendsAtLeast} × official`,
@@ -716,10 +669,8 @@ const main = async () => {
     const ourHangs = hangs.slice(0, ourHangKeys.length);
     const seconds = (outcome?: Outcome) => `${format((outcome?.milliseconds ?? 0) / 1000, 1)} s`;
     const targets: Target[] = [
-      ...targetsFor('rebuilt', 'old', 1.15, 0.85, 1.3),
-      ...targetsFor('once', 'old', 1.25, 0.75),
-      ...targetsFor('rebuilt', 'new', 1.15, 0.85, 1.3),
-      ...targetsFor('once', 'new', 1.25, 0.75),
+      ...targetsFor('rebuilt', 1.15, 0.85, 1.3),
+      ...targetsFor('once', 1.25, 0.75),
       ...(cold.ours.length > 0
         ? [
             [
@@ -732,14 +683,14 @@ const main = async () => {
       ...(ourHangs.length > 0
         ? [
             [
-              'A hung Postmark: a clear error by about 9 s (the sign-in page gives up at 10 s), each ky',
+              'A hung Postmark: a clear error by about 9 s (the sign-in page gives up at 10 s)',
               ourHangs.map(({ hung }) => seconds(hung)).join(', '),
               ourHangs.every(
                 ({ hung }) => hung?.outcome.startsWith('error') && hung.milliseconds < 9500
               ),
             ] satisfies Target,
             [
-              'One hung attempt, then an answer: delivered well before that (≤ 5 s), each ky',
+              'One hung attempt, then an answer: delivered well before that (≤ 5 s)',
               ourHangs.map(({ oneHang }) => seconds(oneHang)).join(', '),
               ourHangs.every(
                 ({ oneHang }) => oneHang?.outcome === 'sent' && oneHang.milliseconds <= 5000
@@ -767,10 +718,6 @@ const main = async () => {
           .join(' | ')} |`
     );
 
-    const readme = await readFile(path.join(root, defaultMetadata.readme));
-    const readmeIsAscii = readme.every((byte) => byte < 0x80);
-    const readmeDecode = decodeMicroseconds(readme);
-    const asciiDecode = decodeMicroseconds(readme.map((byte) => (byte < 0x80 ? byte : 0x2d)));
     const spent = (key: string, ...names: string[]) =>
       names.reduce((sum, name) => sum + (profiles.get(key)?.get(name) ?? 0), 0) * cpuOf(key);
     const loaderCategory = "Logto's loader: rebuilding, reading logo and README";
@@ -808,8 +755,8 @@ bare-request floors, measured in one run of \`npm run bench\` on ${new Date().to
 - Connectors are loaded with Logto's own loader from \`@logto/cli\`. **Built once**: one connector
   for every send. **Rebuilt per send**: what Logto core does, \`buildRawConnector\` (createConnector,
   then reading the logo and README) and a \`getConfig\` that returns a new object for every send.
-- This connector runs with ${kyName('old')}, the one Logto pins, and with ${kyName('new')}, the newest
-  1.x, each installed by the benchmark into \`.tmp/bench/\` beside a copy of the built package.
+- This connector is a copy of what the built package ships, in \`.tmp/bench/ours\`. It uses no ky,
+  so the ky that a Logto release pins plays no part in its figures.
 - The floor connector is the least any connector can do on Logto's path. The benchmark writes it
   for the run: a package with \`@logto/connector-kit\` as its only dependency, a one-line README, a
   tiny logo and no form items, whose \`sendMessage\` reads the configuration and makes one bare
@@ -837,26 +784,24 @@ ${sendsTables}
 
 ${targetsTable}
 
-Above the floor connector, CPU per send (median of paired rounds): rebuilt per send with
-${kyName('old')}, ${format(aboveFloor('ours-rebuilt-old', 1))} µs at 1 in flight and ${format(aboveFloor('ours-rebuilt-old', 32))} µs at 32 (the official connector:
-${format(aboveFloor('official-rebuilt', 1))} and ${format(aboveFloor('official-rebuilt', 32))} µs); built once, ${format(aboveFloor('ours-once-old', 1))} and ${format(aboveFloor('ours-once-old', 32))} µs (official: ${format(aboveFloor('official-once', 1))} and ${format(aboveFloor('official-once', 32))} µs).
+CPU per send minus the floor connector's (median of paired rounds; below zero, less than it): rebuilt per send,
+${format(aboveFloor('ours-rebuilt', 1))} µs at 1 in flight and ${format(aboveFloor('ours-rebuilt', 32))} µs at 32 (the official connector:
+${format(aboveFloor('official-rebuilt', 1))} and ${format(aboveFloor('official-rebuilt', 32))} µs); built once, ${format(aboveFloor('ours-once', 1))} and ${format(aboveFloor('ours-once', 32))} µs (official: ${format(aboveFloor('official-once', 1))} and ${format(aboveFloor('official-once', 32))} µs).
 
 ## Reading
 
-- As Logto calls it (rebuilt per send, ${kyName('old')}), this connector sends ${spreadText(versus('ours-rebuilt-old', 1, 'sendsPerSecond'))} times as many
-  emails per second as the official connector one at a time and ${spreadText(versus('ours-rebuilt-old', 32, 'sendsPerSecond'))} times 32 at a time, for
-  ${spreadText(versus('ours-rebuilt-old', 1, 'cpuMicrosecondsPerSend'))} and ${spreadText(versus('ours-rebuilt-old', 32, 'cpuMicrosecondsPerSend'))} of its CPU per send, and
-  ${spreadText(versusFloor('ours-rebuilt-old', 1))} and ${spreadText(versusFloor('ours-rebuilt-old', 32))} times the floor connector's.
-- What separates it from the bare \`node:https\` floor is mostly ky, kept for its retries, its
-  \`HTTPError\` and its options: in the profile of the connector built once, ky itself, the
-  \`Request\`, \`Headers\` and \`Response\` objects and the abort signals around them take
-  ${format(spent('ours-once-old', 'ky', 'Request, Response, Headers (undici)', 'abort signals and events'))} µs per send, against ${format(spent('ours-once-old', 'this connector (lib/index.js)'))} µs for the connector's own code and ${format(spent('ours-once-old', 'zod'))} µs for zod.
-  The transport sends over \`node:https\` and hands over an answer it has already read, so no
-  \`fetch\` and no body stream run at all.
+- As Logto calls it (rebuilt per send), this connector sends ${spreadText(versus('ours-rebuilt', 1, 'sendsPerSecond'))} times as many
+  emails per second as the official connector one at a time and ${spreadText(versus('ours-rebuilt', 32, 'sendsPerSecond'))} times 32 at a time, for
+  ${spreadText(versus('ours-rebuilt', 1, 'cpuMicrosecondsPerSend'))} and ${spreadText(versus('ours-rebuilt', 32, 'cpuMicrosecondsPerSend'))} of its CPU per send, and
+  ${spreadText(versusFloor('ours-rebuilt', 1))} and ${spreadText(versusFloor('ours-rebuilt', 32))} times the floor connector's.
+- The connector sends with its own retry loop over \`node:https\`, with no ky, \`fetch\`,
+  \`Request\` or body stream; it reads the answer itself up to its cap. In the profile of the
+  connector built once, its own code takes ${format(spent('ours-once', 'this connector (lib/index.js)'))} µs per send, zod ${format(spent('ours-once', 'zod'))} µs and connector-kit ${format(spent('ours-once', 'connector-kit'))} µs;
+  the rest is Node's HTTP client and TLS, which every floor pays too.
 - Rebuilt per send, Logto's loader works for every connector: it creates the connector and reads
-  its logo and README from disk for every send (${format(spent('ours-rebuilt-old', loaderCategory))} µs per send here, ${format(spent('official-rebuilt', loaderCategory))} µs for the
-  official connector, ${format(spent('floor-rebuilt', loaderCategory))} µs for the floor connector). The Console's guide (\`${defaultMetadata.readme}\`) is decoded on every send: this one is
-  ${format(readme.length / 1024, 1)} KB${readmeIsAscii ? ', ASCII only,' : ''} and takes ${format(readmeDecode, 1)} µs to decode${readmeIsAscii ? '' : ` (${format(asciiDecode, 1)} µs if it held ASCII only)`}.
+  any logo and README it names from disk (${format(spent('ours-rebuilt', loaderCategory))} µs per send here, ${format(spent('official-rebuilt', loaderCategory))} µs for the
+  official connector, ${format(spent('floor-rebuilt', loaderCategory))} µs for the floor connector). This connector's build puts the logo (as a
+  data URI) and the guide (as text) into its metadata, so the loader reads no file for it.
 - Over the internet, a Postmark send takes tens to hundreds of milliseconds; every CPU figure here
   is below a millisecond per send.
 
@@ -880,7 +825,7 @@ ${profileRows.join('\n')}
 The install figures come from \`npm pack\` and \`npm install --omit=dev\` of each tarball into an empty
 folder. Inside Logto neither connector's dependencies are installed (\`logto connector add\` only
 unpacks the tarball), so there the official connector's \`postmark\` SDK and axios are missing unless
-installed by hand, while this connector's three dependencies are already in Logto core.
+installed by hand, while this connector's two dependencies are already in Logto core.
 
 When Postmark accepts the connection and never answers, and when it swallows one request and answers
 the retry (rebuilt per send, as Logto calls it; for this connector the median of ${hangRuns} runs):

@@ -1,8 +1,8 @@
 /**
  * `npm run matrix`: the packed connector on each Logto release it supports. For every release, a
  * temporary folder laid out like that release's `packages/core`, holding only what it ships for
- * connectors (its `@logto/cli`, its `@logto/connector-kit`, zod 3.24.3 and the ky 1.2.3 its lock
- * file pins); then scripts/matrix-release.ts in a fresh process adds, loads and sends. Prints a
+ * connectors (its `@logto/cli`, its `@logto/connector-kit` and zod 3.24.3; no ky, which the
+ * connector does not use); then scripts/matrix-release.ts in a fresh process adds, loads and sends. Prints a
  * table and exits with 1 when any check fails. Slow (one npm install per release): not part of
  * `npm test`. `npm run matrix -- 1.37.1` runs the rows of one release.
  */
@@ -18,16 +18,14 @@ import type { CheckResult, ReleaseReport } from './matrix-release.js';
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-type Release = { logto: string; kit: string; ky: string };
+type Release = { logto: string; kit: string };
 
-/** Each release's kit is the one its `@logto/cli` declares; ky is what core's lock file pins. */
+/** Each release's kit is the one its `@logto/cli` declares. */
 const allReleases: Release[] = [
-  { logto: '1.37.1', kit: '4.7.0', ky: '1.2.3' },
-  { logto: '1.40.1', kit: '5.0.1', ky: '1.2.3' },
-  { logto: '1.42.0', kit: '5.1.0', ky: '1.2.3' },
-  { logto: '1.43.0', kit: '5.1.1', ky: '1.2.3' },
-  // Core asks for ky ^1.2.3: an instance installed without core's lock file gets the newest 1.x.
-  { logto: '1.43.0', kit: '5.1.1', ky: '^1.2.3' },
+  { logto: '1.37.1', kit: '4.7.0' },
+  { logto: '1.40.1', kit: '5.0.1' },
+  { logto: '1.42.0', kit: '5.1.0' },
+  { logto: '1.43.0', kit: '5.1.1' },
 ];
 
 /** `npm run matrix -- 1.37.1` runs only the rows of that release. */
@@ -46,7 +44,7 @@ const pack = async (folder: string) => {
   return path.join(folder, packed?.filename ?? '');
 };
 
-const prepareInstance = async (folder: string, { logto, kit, ky }: Release) => {
+const prepareInstance = async (folder: string, { logto, kit }: Release) => {
   const core = path.join(folder, 'packages', 'core');
   await mkdir(core, { recursive: true });
   await writeFile(
@@ -56,7 +54,7 @@ const prepareInstance = async (folder: string, { logto, kit, ky }: Release) => {
       version: logto,
       private: true,
       type: 'module',
-      dependencies: { '@logto/cli': logto, '@logto/connector-kit': kit, zod: '3.24.3', ky },
+      dependencies: { '@logto/cli': logto, '@logto/connector-kit': kit, zod: '3.24.3' },
     })
   );
   await run(
@@ -121,7 +119,6 @@ const printTable = (rows: Row[]) => {
   const lines = [
     ['Logto', ...rows.map(({ release, report }) => report?.versions.cli ?? release.logto)],
     ['connector-kit', ...rows.map(({ release, report }) => report?.versions.kit ?? release.kit)],
-    ['ky', ...rows.map(({ release, report }) => report?.versions.ky ?? release.ky)],
     ...[...new Set(checkNames)].map((name) => [
       name,
       ...rows.map(({ report }) => {
@@ -148,7 +145,7 @@ const printTable = (rows: Row[]) => {
 
 const printFailures = (rows: Row[]) => {
   for (const { release, report, failure } of rows) {
-    const name = `Logto ${release.logto} with ky ${report?.versions.ky ?? release.ky}`;
+    const name = `Logto ${report?.versions.cli ?? release.logto}`;
 
     if (failure) {
       console.log(`\n${name} did not run:\n${failure.trim()}`);

@@ -12,35 +12,6 @@ export const sendEmailPath = 'email';
 export const templatePath = 'templates';
 export const messageStreamPath = 'message-streams';
 
-/**
- * How long one send may take, retries included. The sign-in page gives up on Logto after 10 s, and
- * Logto needs some of that for its own work and the way back to the browser; past this, the user
- * is better served by a clear error than by a spinner that ends in a browser timeout.
- */
-export const sendDeadlineMs = 8500;
-
-/**
- * Postmark answers in well under a second; an attempt that takes 3 s is stuck, not slow. A stuck
- * attempt is retried, so a stale connection costs the user 3 s, not the sign-in.
- */
-export const attemptTimeoutMs = 3000;
-
-/** The first try and two retries. */
-export const maxAttempts = 3;
-
-/**
- * Backoff before retry n is about `retryBaseDelayMs * 2^(n-1)`, jittered, at most `retryBackoffLimitMs`.
- * Two hung attempts and their backoff take at most 6.9 s, leaving the third at least 1.6 s.
- */
-export const retryBaseDelayMs = 300;
-export const retryBackoffLimitMs = 2000;
-
-/** A longer `Retry-After` is shortened to this (ky 1.2.3 gives up instead), so retries fit the deadline. */
-export const retryAfterCapMs = 3000;
-
-/** 429 and the 5xx that mean "try again": Postmark says a 500 usually loses the message. */
-export const retryStatusCodes = [429, 500, 502, 503, 504];
-
 /** Postmark rejects requests larger than 10 MB. */
 export const maxRequestBytes = 10 * 1024 * 1024;
 
@@ -106,6 +77,14 @@ const defaultTemplates = [
   [TemplateType.BindMfa, 'logto-bind-mfa'],
 ].map(([usageType, templateAlias]) => ({ usageType, templateAlias }));
 
+/**
+ * The logo as a data URI and the guide's text, put in by the build (tsup.config.ts). Logto's loader
+ * passes on a value that names no file as it is: the Console gets what the loader would make of
+ * the file, and no file is read on each send. Unbuilt (tests, scripts), they are the files' paths.
+ */
+declare const BUNDLED_LOGO: string | undefined;
+declare const BUNDLED_GUIDE: string | undefined;
+
 /** The Console's choice for "leave it to the Postmark server", in both tracking selects. */
 export const serverSetting = 'ServerSetting';
 
@@ -136,7 +115,7 @@ export const defaultMetadata: ConnectorMetadata = {
     'zh-HK': 'Postmark',
     'zh-TW': 'Postmark',
   },
-  logo: './logo.svg',
+  logo: typeof BUNDLED_LOGO === 'string' ? BUNDLED_LOGO : './logo.svg',
   logoDark: null,
   description: {
     en: 'Sends Logto emails through Postmark templates, with retries and clear error messages.',
@@ -163,7 +142,7 @@ export const defaultMetadata: ConnectorMetadata = {
     'zh-HK': '透過 Postmark 範本傳送 Logto 電郵，支援重試，並提供清晰的錯誤訊息。',
     'zh-TW': '透過 Postmark 範本傳送 Logto 電子郵件，支援重試，並提供清楚的錯誤訊息。',
   },
-  readme: './docs/guide.en.md',
+  readme: typeof BUNDLED_GUIDE === 'string' ? BUNDLED_GUIDE : './docs/guide.en.md',
   formItems: [
     {
       key: 'serverToken',

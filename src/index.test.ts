@@ -917,6 +917,17 @@ describe('retries', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it.each([
+    ['a field of the wrong type', { ...okAnswer, MessageID: 7 }, {}],
+    ['a null field', { ...okAnswer, To: null }, {}],
+    ['an array', [okAnswer], {}],
+    ['fields Postmark may add', { ...okAnswer, Extra: true }, { ...okAnswer, Extra: true }],
+  ])('resolves after a 200 with %s with what it can vouch for', async (_, body, result) => {
+    postmark([200, body]);
+
+    await expect(send()).resolves.toEqual(result);
+  });
+
   it('stops after three attempts', async () => {
     const { seen } = postmark(
       [503, { ErrorCode: 0, Message: 'Unavailable.' }],

@@ -1,36 +1,9 @@
-import ky, { HTTPError } from 'ky';
-
-import {
-  attemptTimeoutMs,
-  maxAnswerBytes,
-  maxAttempts,
-  postmarkApiUrl,
-  retryAfterCapMs,
-  retryBackoffLimitMs,
-  retryBaseDelayMs,
-  retryStatusCodes,
-  sendDeadlineMs,
-} from './constant.js';
+import { maxAnswerBytes, postmarkApiUrl } from './constant.js';
 import type { PostmarkFailure } from './errors.js';
-import { AttemptTimeoutError, answerText, createHttpsFetch } from './transport.js';
+import { type RetryPolicy, defaultRetryPolicy, waitBeforeRetry } from './retry.js';
+import { type Answer, AttemptTimeoutError, type Exchange, attempt } from './transport.js';
 
-export type RetryPolicy = {
-  attemptTimeoutMs: number;
-  deadlineMs: number;
-  maxAttempts: number;
-  baseDelayMs: number;
-  backoffLimitMs: number;
-  retryAfterCapMs: number;
-};
-
-export const defaultRetryPolicy: RetryPolicy = {
-  attemptTimeoutMs,
-  deadlineMs: sendDeadlineMs,
-  maxAttempts,
-  baseDelayMs: retryBaseDelayMs,
-  backoffLimitMs: retryBackoffLimitMs,
-  retryAfterCapMs,
-};
+const postmarkHost = new URL(postmarkApiUrl).host;
 
 export type PostmarkCall = {
   method: 'get' | 'post';
@@ -66,99 +39,126 @@ const describeCause = (error: unknown): string => {
   return code && !message.includes(code) ? `${code} (${message})` : message;
 };
 
-/**
- * The wait before retry n: `baseDelayMs * 2^(n-1)`, of which a random 50 to 100 % ("equal
- * jitter"), so that many Logto instances do not retry in step after a Postmark hiccup.
- */
-export const backoff = (policy: RetryPolicy) => (attempt: number) =>
-  policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+const headersFor = (token: string, body?: string): Record<string, string> =>
+  body === undefined
+    ? { Accept: 'application/json', 'X-Postmark-Server-Token': token }
+    : {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        'X-Postmark-Server-Token': token,
+      };
 
-const retryOptions = (policy: RetryPolicy) => ({
-  limit: policy.maxAttempts - 1,
-  methods: ['get', 'post'],
-  statusCodes: retryStatusCodes,
-  afterStatusCodes: [429, 503],
-  maxRetryAfter: policy.retryAfterCapMs,
-  backoffLimit: policy.backoffLimitMs,
-  delay: backoff(policy),
+const exchangeFor = ({ method, path, token, body }: PostmarkCall): Exchange => ({
+  method: method === 'get' ? 'GET' : 'POST',
+  host: postmarkHost,
+  path: `/${path}`,
+  headers: headersFor(token, body),
+  body,
 });
 
-const headersFor = (token: string, body?: string) => ({
-  Accept: 'application/json',
-  ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-  'X-Postmark-Server-Token': token,
-});
+/** Resolves after `milliseconds`, or at once when `signal` aborts; leaves no timer behind. */
+const pause = async (milliseconds: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
 
-const timedOut = (error: unknown) =>
-  error instanceof Error && error.cause instanceof AttemptTimeoutError;
+    const timer = setTimeout(done, milliseconds);
+    signal.addEventListener('abort', done);
+  });
+
+type Attempted = { answer: Answer; error?: undefined } | { answer?: undefined; error: unknown };
+
+const attempted = async (promise: Promise<Answer>): Promise<Attempted> => {
+  try {
+    return { answer: await promise };
+  } catch (error: unknown) {
+    return { error };
+  }
+};
+
+/** What the last attempt ended with, said as the call's failure. */
+const failure = (
+  { answer, error }: Attempted,
+  attempts: number,
+  deadline: { passed: boolean; milliseconds: number; startedAt: number }
+): PostmarkAnswer => {
+  if (answer) {
+    return { ok: false, kind: 'http', status: answer.status, body: answer.body, attempts };
+  }
+
+  if (deadline.passed || rootCause(error) instanceof AttemptTimeoutError) {
+    const milliseconds = deadline.passed ? deadline.milliseconds : Date.now() - deadline.startedAt;
+    return { ok: false, kind: 'deadline', milliseconds, attempts };
+  }
+
+  return {
+    ok: false,
+    kind: 'network',
+    cause: describeCause(error),
+    code: causeCode(error),
+    attempts,
+  };
+};
 
 /**
  * One call to Postmark's API, retried where that is safe and useful, never past the deadline.
  * Resolves with what happened; it only rejects on a bug.
  */
 export const callPostmark = async (
-  { method, path, token, body, deadlineAt, maxAnswerBytes: answerCap }: PostmarkCall,
+  call: PostmarkCall,
   policy: RetryPolicy = defaultRetryPolicy
 ): Promise<PostmarkAnswer> => {
   const startedAt = Date.now();
   const deadlineMs = Math.max(
     0,
-    Math.min(policy.deadlineMs, (deadlineAt ?? Number.POSITIVE_INFINITY) - startedAt)
+    Math.min(policy.deadlineMs, (call.deadlineAt ?? Number.POSITIVE_INFINITY) - startedAt)
   );
   const deadline = new AbortController();
   const deadlineTimer = setTimeout(() => {
     deadline.abort();
   }, deadlineMs);
-  const send = createHttpsFetch({
-    body,
+  const exchange = exchangeFor(call);
+  const options = {
     attemptTimeoutMs: policy.attemptTimeoutMs,
-    maxAnswerBytes: answerCap ?? maxAnswerBytes,
-    retryAfterCapMs: policy.retryAfterCapMs,
+    maxAnswerBytes: call.maxAnswerBytes ?? maxAnswerBytes,
     signal: deadline.signal,
-  });
-  // eslint-disable-next-line @silverhand/fp/no-let
-  let attempts = 0;
+  };
+  const ended = () => ({ passed: deadline.signal.aborted, milliseconds: deadlineMs, startedAt });
 
   try {
-    const response = await ky(path, {
-      prefixUrl: postmarkApiUrl,
-      method,
-      headers: headersFor(token, body),
-      signal: deadline.signal,
-      // The transport times each attempt out as a network error, which every ky 1.x retries.
-      timeout: false,
-      retry: retryOptions(policy),
-      async fetch(input) {
-        // eslint-disable-next-line @silverhand/fp/no-mutation
-        attempts += 1;
-        return send(input);
-      },
-    });
+    // eslint-disable-next-line @silverhand/fp/no-let
+    let attempts = 0;
 
-    return { ok: true, status: response.status, body: answerText(response), attempts };
-  } catch (error: unknown) {
-    if (error instanceof HTTPError) {
-      return {
-        ok: false,
-        kind: 'http',
-        status: error.response.status,
-        body: answerText(error.response),
-        attempts,
-      };
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition, no-constant-condition
+    while (true) {
+      // eslint-disable-next-line @silverhand/fp/no-mutation
+      attempts += 1;
+      // eslint-disable-next-line no-await-in-loop
+      const result = await attempted(attempt(exchange, options));
+      const { answer } = result;
+
+      if (answer && answer.status >= 200 && answer.status < 300) {
+        return { ok: true, status: answer.status, body: answer.body, attempts };
+      }
+
+      const wait = deadline.signal.aborted
+        ? undefined
+        : waitBeforeRetry(policy, answer ?? {}, attempts);
+
+      if (wait === undefined) {
+        return failure(result, attempts, ended());
+      }
+
+      // eslint-disable-next-line no-await-in-loop
+      await pause(wait, deadline.signal);
+
+      if (deadline.signal.aborted) {
+        return { ok: false, kind: 'deadline', milliseconds: deadlineMs, attempts };
+      }
     }
-
-    if (deadline.signal.aborted || timedOut(error)) {
-      const milliseconds = deadline.signal.aborted ? deadlineMs : Date.now() - startedAt;
-      return { ok: false, kind: 'deadline', milliseconds, attempts };
-    }
-
-    return {
-      ok: false,
-      kind: 'network',
-      cause: describeCause(error),
-      code: causeCode(error),
-      attempts,
-    };
   } finally {
     clearTimeout(deadlineTimer);
   }

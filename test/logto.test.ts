@@ -1,6 +1,7 @@
 /**
  * The built package, loaded by Logto's own loader, sending to a local Postmark sandbox over TLS.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,22 @@ describe("Logto's loader", () => {
     expect(factory.metadata.readme).toBe(
       await readFile(path.join(root, 'docs/guide.en.md'), 'utf8')
     );
+  });
+
+  it('carries the logo and the guide in the built metadata, so a rebuild reads no file', async () => {
+    const { default: createConnector } = (await import(path.join(root, 'lib/index.js'))) as {
+      default: (options: { getConfig: () => Promise<unknown> }) => Promise<{
+        metadata: { logo: string; readme: string };
+      }>;
+    };
+    const { metadata } = await createConnector({ getConfig: async () => ({}) });
+
+    expect(metadata.logo).toBe(factory.metadata.logo);
+    expect(metadata.readme).toBe(factory.metadata.readme);
+    // Logto's loader reads a file when one exists at the package folder joined with the value;
+    // the guide's first path segment is a whole paragraph, which names no file there.
+    expect(existsSync(path.join(root, metadata.readme))).toBe(false);
+    expect(metadata.readme.split('/')[0]).toContain('\n\n');
   });
 
   it('has every form field the configuration reads', () => {
