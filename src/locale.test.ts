@@ -5,9 +5,18 @@ import { candidateLocales, isLanguageTag, localeHintsProblem, lookupLocale } fro
 const lookup = (offered: string[], ...wanted: string[]) =>
   lookupLocale(offered, (tag) => tag, wanted);
 
+/** A well-formed tag of `length` characters: German, then private-use subtags. */
+const tagOfLength = (length: number) => `de-x-${'abcdefgh-'.repeat(8).slice(0, length - 5)}`;
+
 describe('isLanguageTag', () => {
   it.each(['de', 'pt-BR', 'zh-Hant-TW', 'en-US', 'es-419'])('accepts %s', (tag) => {
     expect(isLanguageTag(tag)).toBe(true);
+  });
+
+  it('accepts a tag of 64 characters, and not one of 65', () => {
+    expect(Intl.getCanonicalLocales(tagOfLength(65))).toHaveLength(1);
+    expect(isLanguageTag(tagOfLength(64))).toBe(true);
+    expect(isLanguageTag(tagOfLength(65))).toBe(false);
   });
 
   it.each(['', 'english language', 'de_DE', '123', 'x', `de-${'a'.repeat(61)}`])(
@@ -108,6 +117,15 @@ describe('lookupLocale', () => {
       expect(lookup(['de'], `de-x-${index.toString(36)}`)).toBe('de');
     }
     expect(lookup(['zh-Hans', 'zh-Hant'], 'zh-TW')).toBe('zh-Hant');
+  });
+
+  it('reads tags of up to 64 characters, on either side', () => {
+    expect(lookup([tagOfLength(64)], tagOfLength(64))).toBe(tagOfLength(64));
+    expect(lookup(['de'], tagOfLength(64))).toBe('de');
+    expect(lookup([tagOfLength(64)], 'de')).toBe(tagOfLength(64));
+    expect(lookup([tagOfLength(65)], tagOfLength(65))).toBeUndefined();
+    expect(lookup(['de'], tagOfLength(65))).toBeUndefined();
+    expect(lookup([tagOfLength(65)], 'de')).toBeUndefined();
   });
 
   it('skips entries that are not language tags', () => {
