@@ -21,6 +21,13 @@ describe('readTemplate', () => {
     ['<main>{{{@content}}}</main>', [], []],
     ['{{! a comment with {{code}} }} {{> partial}}', [], []],
     ['{{#unless}}', ['unless'], []],
+    ['{{#each items}}{{this}}{{/each}}', ['items'], ['items']],
+    ['{{#each  items }}{{title}}{{/each}}', ['items', 'items.title'], ['items.title']],
+    ['{{^each items}}none{{/each}}', [], []],
+    ['{{^inviter}}{{name}}{{/inviter}}', ['inviter', 'name'], ['name']],
+    ['{{#a}}{{#b}}{{../../code}}{{/b}}{{/a}}', ['a', 'a.b', 'code'], ['code']],
+    ['{{#user}}{{../../code}}{{/user}} {{code}}', ['user', 'code'], ['code']],
+    ['{{user.@index}} {{@index}} {{}}', [], []],
   ])('reads %j', (text, used, shown) => {
     const reading = readTemplate(text);
     expect(reading.used).toEqual(used);
@@ -35,6 +42,8 @@ describe('readTemplate', () => {
     ['{{ not a name }} {{code}}', ['code']],
     ['{{/x}}{{/y}}{{code}}', ['code']],
     ['{{#x}}{{code}}', ['x', 'x.code']],
+    ['{{x{{}} {{code}}', ['code']],
+    ['{{{x{{}}} {{code}}', ['code']],
   ])('tolerates the broken text %j', (text, used) => {
     expect(readTemplate(text).used).toEqual(used);
   });
@@ -56,6 +65,24 @@ describe('readTemplate', () => {
     expect(readTemplate(text).problem).toBe(
       `uses more than ${mustachioLimits.variables} variables`
     );
+  });
+
+  it(`reads names of up to ${mustachioLimits.name} characters`, () => {
+    const name = 'n'.repeat(mustachioLimits.name);
+    expect(readTemplate(`{{${name}}} {{${name}x}}`).used).toEqual([name]);
+  });
+
+  it(`reads ${mustachioLimits.variables} variables`, () => {
+    const text = Array.from({ length: mustachioLimits.variables }, (_, i) => `{{v${i}}}`).join('');
+    const reading = readTemplate(text);
+    expect(reading.problem).toBeUndefined();
+    expect(reading.used).toHaveLength(mustachioLimits.variables);
+  });
+
+  it('reads text as long as its cap', () => {
+    const text = `{{code}}${'x'.repeat(mustachioLimits.text - 8)}`;
+    expect(text).toHaveLength(mustachioLimits.text);
+    expect(readTemplate(text)).toEqual({ used: ['code'], shown: ['code'] });
   });
 
   it('refuses text over its cap without reading it', () => {
