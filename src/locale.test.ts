@@ -34,6 +34,13 @@ describe('localeHintsProblem', () => {
     expect(localeHintsProblem({ uiLocales: 'x'.repeat(513) })).toContain('512 characters');
   });
 
+  it('counts tags, not the white space between them, and accepts 512 characters', () => {
+    expect(
+      localeHintsProblem({ uiLocales: Array.from({ length: 16 }, () => 'de').join(' \t ') })
+    ).toBeUndefined();
+    expect(localeHintsProblem({ uiLocales: 'x'.repeat(512) })).toBeUndefined();
+  });
+
   it('accepts 64 characters and 16 tags, and hints that are not strings', () => {
     expect(
       localeHintsProblem({ locale: 'a'.repeat(64), uiLocales: 'de '.repeat(16) })
@@ -49,6 +56,17 @@ describe('candidateLocales', () => {
       'fr',
       'en',
     ]);
+  });
+
+  it('reads only the first 512 characters of ui_locales, and tags of up to 64', () => {
+    expect(candidateLocales({ uiLocales: `${'x'.repeat(600)} de` })).toEqual([]);
+    expect(candidateLocales({ locale: tagOfLength(64), uiLocales: tagOfLength(65) })).toEqual([
+      tagOfLength(64),
+    ]);
+  });
+
+  it('ignores a locale that is not a string', () => {
+    expect(candidateLocales({ locale: ['de'], uiLocales: 'fr' })).toEqual(['fr']);
   });
 
   it('has none when Logto sends none', () => {
@@ -117,6 +135,12 @@ describe('lookupLocale', () => {
       expect(lookup(['de'], `de-x-${index.toString(36)}`)).toBe('de');
     }
     expect(lookup(['zh-Hans', 'zh-Hant'], 'zh-TW')).toBe('zh-Hant');
+  });
+
+  it('prefers the longest entry the wanted tag starts with, when no writing is known', () => {
+    expect(lookup(['qaa', 'qaa-CH'], 'qaa-CH-1996')).toBe('qaa-CH');
+    expect(lookup(['qaa-CH', 'qaa'], 'qaa-CH-1996')).toBe('qaa-CH');
+    expect(lookup(['qaa-CH'], 'qaa-DE')).toBeUndefined();
   });
 
   it('reads tags of up to 64 characters, on either side', () => {
