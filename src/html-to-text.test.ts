@@ -352,11 +352,20 @@ describe('htmlToText', () => {
       ['a long <pre> line', `<pre>${repeat(' ')}x${repeat(' ')}</pre>`, `${repeat(' ')}x`],
     ])('%s', (_, html, text) => {
       // Processor time, not wall time: other work on a busy machine does not count against it.
-      const started = process.cpuUsage();
-      const result = htmlToText(html);
-      const { user, system } = process.cpuUsage(started);
+      const milliseconds = (input: string) => {
+        const started = process.cpuUsage();
+        const output = htmlToText(input);
+        const { user, system } = process.cpuUsage(started);
+        return { output, time: (user + system) / 1000 };
+      };
+      // Linear by growth: sixteen times the input takes about sixteen times as long, where
+      // quadratic work takes 256 times. The absolute cap is a backstop, loose enough for
+      // instrumented code.
+      const small = milliseconds(html.slice(0, html.length / 16)).time;
+      const { output: result, time } = milliseconds(html);
 
-      expect((user + system) / 1000).toBeLessThan(1000);
+      expect(time).toBeLessThan(Math.max(small, 10) * 64);
+      expect(time).toBeLessThan(10_000);
       // Compared in two steps, so that a failure does not print a megabyte.
       expect(result.length).toBe(text.length);
       expect(result === text).toBe(true);

@@ -5,9 +5,18 @@ import { candidateLocales, isLanguageTag, localeHintsProblem, lookupLocale } fro
 const lookup = (offered: string[], ...wanted: string[]) =>
   lookupLocale(offered, (tag) => tag, wanted);
 
+/** A well-formed tag of `length` characters: German, then private-use subtags. */
+const tagOfLength = (length: number) => `de-x-${'abcdefgh-'.repeat(8).slice(0, length - 5)}`;
+
 describe('isLanguageTag', () => {
   it.each(['de', 'pt-BR', 'zh-Hant-TW', 'en-US', 'es-419'])('accepts %s', (tag) => {
     expect(isLanguageTag(tag)).toBe(true);
+  });
+
+  it('accepts a tag of 64 characters, and not one of 65', () => {
+    expect(Intl.getCanonicalLocales(tagOfLength(65))).toHaveLength(1);
+    expect(isLanguageTag(tagOfLength(64))).toBe(true);
+    expect(isLanguageTag(tagOfLength(65))).toBe(false);
   });
 
   it.each(['', 'english language', 'de_DE', '123', 'x', `de-${'a'.repeat(61)}`])(
@@ -25,6 +34,13 @@ describe('localeHintsProblem', () => {
     expect(localeHintsProblem({ uiLocales: 'x'.repeat(513) })).toContain('512 characters');
   });
 
+  it('counts tags, not the white space between them, and accepts 512 characters', () => {
+    expect(
+      localeHintsProblem({ uiLocales: Array.from({ length: 16 }, () => 'de').join(' \t ') })
+    ).toBeUndefined();
+    expect(localeHintsProblem({ uiLocales: 'x'.repeat(512) })).toBeUndefined();
+  });
+
   it('accepts 64 characters and 16 tags, and hints that are not strings', () => {
     expect(
       localeHintsProblem({ locale: 'a'.repeat(64), uiLocales: 'de '.repeat(16) })
@@ -40,6 +56,17 @@ describe('candidateLocales', () => {
       'fr',
       'en',
     ]);
+  });
+
+  it('reads only the first 512 characters of ui_locales, and tags of up to 64', () => {
+    expect(candidateLocales({ uiLocales: `${'x'.repeat(600)} de` })).toEqual([]);
+    expect(candidateLocales({ locale: tagOfLength(64), uiLocales: tagOfLength(65) })).toEqual([
+      tagOfLength(64),
+    ]);
+  });
+
+  it('ignores a locale that is not a string', () => {
+    expect(candidateLocales({ locale: ['de'], uiLocales: 'fr' })).toEqual(['fr']);
   });
 
   it('has none when Logto sends none', () => {
@@ -108,6 +135,21 @@ describe('lookupLocale', () => {
       expect(lookup(['de'], `de-x-${index.toString(36)}`)).toBe('de');
     }
     expect(lookup(['zh-Hans', 'zh-Hant'], 'zh-TW')).toBe('zh-Hant');
+  });
+
+  it('prefers the longest entry the wanted tag starts with, when no writing is known', () => {
+    expect(lookup(['qaa', 'qaa-CH'], 'qaa-CH-1996')).toBe('qaa-CH');
+    expect(lookup(['qaa-CH', 'qaa'], 'qaa-CH-1996')).toBe('qaa-CH');
+    expect(lookup(['qaa-CH'], 'qaa-DE')).toBeUndefined();
+  });
+
+  it('reads tags of up to 64 characters, on either side', () => {
+    expect(lookup([tagOfLength(64)], tagOfLength(64))).toBe(tagOfLength(64));
+    expect(lookup(['de'], tagOfLength(64))).toBe('de');
+    expect(lookup([tagOfLength(64)], 'de')).toBe(tagOfLength(64));
+    expect(lookup([tagOfLength(65)], tagOfLength(65))).toBeUndefined();
+    expect(lookup(['de'], tagOfLength(65))).toBeUndefined();
+    expect(lookup([tagOfLength(65)], 'de')).toBeUndefined();
   });
 
   it('skips entries that are not language tags', () => {

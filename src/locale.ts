@@ -48,7 +48,7 @@ export const candidateLocales = ({ locale, uiLocales }: LocaleHints): string[] =
 };
 
 type Tag = {
-  /** Canonical and lower-case: `zh-hant-tw`. */
+  /** Canonical, so that case does not matter: `zh-Hant-TW`. */
   tag: string;
   subtags: number;
   hasRegion: boolean;
@@ -75,7 +75,7 @@ const readTag = (value: string): Tag | undefined => {
   try {
     const locale = new Intl.Locale(value);
     const likely = maximize(locale);
-    const tag = locale.toString().toLowerCase();
+    const tag = locale.toString();
 
     return {
       tag,
@@ -137,10 +137,9 @@ const bestMatch = <T>(offers: Array<{ item: T; tag: Tag }>, wanted: Tag) => {
   const ranked = offers.map(({ item, tag }) => ({ item, rank: matchRank(wanted, tag) }));
   const ranks = ranked.flatMap(({ rank }) => (rank === undefined ? [] : [rank]));
 
-  if (ranks.length > 0) {
-    const best = Math.min(...ranks);
-    return ranked.find(({ rank }) => rank === best)?.item;
-  }
+  // With no rank, the minimum is Infinity and nothing is found.
+  const best = Math.min(...ranks);
+  return ranked.find(({ rank }) => rank === best)?.item;
 };
 
 /**

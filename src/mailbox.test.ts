@@ -44,8 +44,23 @@ describe('parseMailbox', () => {
     'A <B> <a@b.com>',
     'José <josé@bücher.de>',
     '用户@例子.广告',
+    'A> <a@b.com>',
   ])('rejects %j', (value) => {
     expect(parseMailbox(value)).toBeUndefined();
+  });
+
+  it.each([
+    ['  no-reply@example.com  ', { address: 'no-reply@example.com' }],
+    ['Acme < no-reply@example.com >', { name: 'Acme', address: 'no-reply@example.com' }],
+    ['" Acme " <no-reply@example.com>', { name: 'Acme', address: 'no-reply@example.com' }],
+  ])('trims %j', (value, expected) => {
+    expect(parseMailbox(value)).toEqual(expected);
+  });
+
+  it('reads up to 520 characters', () => {
+    const value = (length: number) => `Acme <a@b.com>${' '.repeat(length - 14)}`;
+    expect(parseMailbox(value(520))).toEqual({ name: 'Acme', address: 'a@b.com' });
+    expect(parseMailbox(value(521))).toBeUndefined();
   });
 });
 
@@ -98,12 +113,63 @@ describe('parseSendFrom, as connector-kit 5.1 reads sendFrom', () => {
     ['Line\r\nBreak', { name: 'LineBreak' }],
     ['  ', {}],
     ['<>', {}],
+    ['  Acme <a@example.com>  ', { name: 'Acme', address: 'a@example.com' }],
+    ['Acme<a@example.com>', { name: 'Acme', address: 'a@example.com' }],
+    ['Acme < a@example.com >', { name: 'Acme', address: 'a@example.com' }],
+    ['< a@example.com >', { address: 'a@example.com' }],
+    ['<a@example.com', { address: 'a@example.com' }],
+    ['Acme <xy', { name: 'Acme xy' }],
+    ['Acme>', { name: 'Acme' }],
+    ['Acme < >', { name: 'Acme' }],
   ])('reads %j', (value, expected) => {
     expect(parseSendFrom(value)).toEqual(expected);
+  });
+
+  it('reads up to 520 characters', () => {
+    expect(parseSendFrom(`Acme <a@example.com>${' '.repeat(500)}`)).toEqual({
+      name: 'Acme',
+      address: 'a@example.com',
+    });
+    expect(parseSendFrom(`Acme <a@example.com>${' '.repeat(501)}`)).toBeUndefined();
+  });
+});
+
+describe('parseRecipient', () => {
+  it.each([
+    [`${' '.repeat(250)}a@example.com`, 'is longer than 254 characters'],
+    ['a@example.com\n', 'has a line break or another control character'],
+    ['a@example.com,b@example.com', 'is a list (a comma or a semicolon)'],
+    ['a@example.com;b@example.com', 'is a list (a comma or a semicolon)'],
+    [
+      'Joe <a@example.com>',
+      'is not a bare address (a name, angle brackets, quotes, a comment or a group)',
+    ],
+    [
+      '"a"@example.com',
+      'is not a bare address (a name, angle brackets, quotes, a comment or a group)',
+    ],
+    [
+      'group:a@example.com',
+      'is not a bare address (a name, angle brackets, quotes, a comment or a group)',
+    ],
+    ['jösé@example.com', 'has letters outside ASCII before the @, which Postmark cannot send to'],
+    ['a@ü', 'is not an address Postmark can send to'],
+    ['a..b@example.com', 'is not an address Postmark can send to'],
+    ['example.com', 'is not an address Postmark can send to'],
+  ])('says %j %s', (value, problem) => {
+    expect(parseRecipient(value)).toEqual({ problem });
+  });
+
+  it('takes one bare address, trimmed, with its domain in ASCII', () => {
+    expect(parseRecipient(' a@bücher.de ')).toEqual({ address: 'a@xn--bcher-kva.de' });
   });
 });
 
 describe('fromWithSendFrom', () => {
+  it('puts a name before a Sender that has none', () => {
+    expect(fromWithSendFrom('Acme', 'no-reply@acme.com')).toBe('Acme <no-reply@acme.com>');
+  });
+
   const sender = '"Acme, Inc" <no-reply@acme.com>';
 
   it.each([
@@ -112,6 +178,7 @@ describe('fromWithSendFrom', () => {
     ['support@bücher.example', 'support@xn--bcher-kva.example'],
     ['rafał@example.com', undefined],
     ['N'.repeat(257), undefined],
+    ['N'.repeat(256), `${'N'.repeat(256)} <no-reply@acme.com>`],
     [`${'N'.repeat(200)} <${'a'.repeat(300)}@example.com>`, undefined],
   ])('makes %j into %j', (sendFrom, expected) => {
     expect(fromWithSendFrom(sendFrom, sender)).toBe(expected);

@@ -36,7 +36,8 @@ const isName = (name: string) => name.split('.').every((segment) => segmentPatte
 
 /** Resolves a tag's name against the sections around it; `undefined` for what is no variable. */
 const resolve = (name: string, scope: Scope): string | undefined => {
-  if (name.length === 0 || name.length > mustachioLimits.name || name.startsWith('@')) {
+  // An empty name, or one of Mustachio's own (`@index`, `@content`), is no name: isName refuses it.
+  if (name.length > mustachioLimits.name) {
     return;
   }
 
@@ -142,7 +143,7 @@ export const readTemplate = (text: string): TemplateReading => {
     found = nextTag(text, found.next)
   ) {
     const { tag } = found;
-    const path = tag.sigil === '/' ? undefined : resolve(tag.name, scope);
+    const path = resolve(tag.name, scope);
 
     if (path !== undefined && (printsValue(tag) || opensSection(tag))) {
       used.add(path);
