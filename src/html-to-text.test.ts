@@ -314,6 +314,10 @@ describe('htmlToText', () => {
       ],
       ['<a href="mailto:help@example.com?subject=Sign in">Write</a>', 'Write (help@example.com)'],
       ['<a href="tel:123">123</a>', '123'],
+      [
+        '<a href="https://1example.com">1https://example.com</a>',
+        '1https://example.com (https://1example.com)',
+      ],
       ['<a href="https://example.com/a/">example.com/a</a>', 'example.com/a'],
     ])('reads the link %j', (html, text) => {
       expect(htmlToText(html)).toBe(text);
