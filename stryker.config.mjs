@@ -9,7 +9,7 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 const config = {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.config.ts', pool: 'forks', related: false },
+  vitest: { configFile: 'vitest.mutate.config.ts', pool: 'forks', related: false },
   mutate: ['src/**/*.ts', '!src/**/*.test.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 2,

@@ -294,6 +294,46 @@ describe('htmlToText', () => {
     });
   });
 
+  describe('edges', () => {
+    it.each([
+      ['&quot;&apos;&lsquo;&rsquo;&sbquo;&ldquo;&rdquo;&bdquo;&lsaquo;&rsaquo;', '"\'‘’‚“”„‹›'],
+      ['&bull; &hellip; &euro; &trade; &larr; &rarr;', '• … € ™ ← →'],
+      ['a&ensp;b&emsp;c&thinsp;d&zwnj;e&zwj;f', 'a\u2002b\u2003c\u2009d\u200Ce\u200Df'],
+    ])('decodes the named characters in %j', (html, text) => {
+      expect(htmlToText(html)).toBe(text);
+    });
+
+    it.each([
+      [
+        '<a href="https://example.com/?next=javascript:x">Go</a>',
+        'Go (https://example.com/?next=javascript:x)',
+      ],
+      [
+        '<a href="https://example.com/mailto:help">Help</a>',
+        'Help (https://example.com/mailto:help)',
+      ],
+      ['<a href="mailto:help@example.com?subject=Sign in">Write</a>', 'Write (help@example.com)'],
+      ['<a href="tel:123">123</a>', '123'],
+      [
+        '<a href="https://1example.com">1https://example.com</a>',
+        '1https://example.com (https://1example.com)',
+      ],
+      ['<a href="https://example.com/a/">example.com/a</a>', 'example.com/a'],
+    ])('reads the link %j', (html, text) => {
+      expect(htmlToText(html)).toBe(text);
+    });
+
+    it.each([
+      ['<pre>a\rb</pre>', 'a\nb'],
+      ['<pre>a<b>b</b>  <i>c</i></pre>', 'ab c'],
+      ['<pre>a</pre>b   c', 'a\n\nb c'],
+      ['<ol><li>a</li></ol>b', '1. a\n\nb'],
+      ['a<img alt>b', 'a b'],
+    ])('lays out %j', (html, text) => {
+      expect(htmlToText(html)).toBe(text);
+    });
+  });
+
   describe('takes linear time on hostile input', () => {
     const size = 1024 * 1024;
     const repeat = (unit: string) => unit.repeat(Math.ceil(size / unit.length));

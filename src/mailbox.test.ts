@@ -160,6 +160,15 @@ describe('parseRecipient', () => {
     expect(parseRecipient(value)).toEqual({ problem });
   });
 
+  it('takes an address of 254 characters, and names the fault of a wrong one', () => {
+    const longest = `${'a'.repeat(64)}@${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(57)}.com`;
+    expect(longest).toHaveLength(254);
+    expect(parseRecipient(longest)).toEqual({ address: longest });
+    expect(parseRecipient(`a@example.com,${'b'.repeat(240)}`)).toEqual({
+      problem: 'is a list (a comma or a semicolon)',
+    });
+  });
+
   it('takes one bare address, trimmed, with its domain in ASCII', () => {
     expect(parseRecipient(' a@bücher.de ')).toEqual({ address: 'a@xn--bcher-kva.de' });
   });

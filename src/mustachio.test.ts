@@ -27,6 +27,7 @@ describe('readTemplate', () => {
     ['{{^inviter}}{{name}}{{/inviter}}', ['inviter', 'name'], ['name']],
     ['{{#a}}{{#b}}{{../../code}}{{/b}}{{/a}}', ['a', 'a.b', 'code'], ['code']],
     ['{{#user}}{{../../code}}{{/user}} {{code}}', ['user', 'code'], ['code']],
+    ['{{#user}}{{../../../code}}{{/user}}', ['user'], []],
     ['{{user.@index}} {{@index}} {{}}', [], []],
   ])('reads %j', (text, used, shown) => {
     const reading = readTemplate(text);
