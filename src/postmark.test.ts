@@ -308,3 +308,76 @@ describe('callPostmark', () => {
     expect(seen[0]).not.toHaveProperty('content-type');
   });
 });
+
+describe('what a failed call says', () => {
+  const failWith = async (cause: Error) => {
+    nock(api).post('/email/withTemplate').times(3).replyWithError(cause);
+    return callPostmark(call, { ...quick, baseDelayMs: 0 });
+  };
+
+  const withCode = (message: string, code: string) => {
+    const error = new Error(message) as Error & { code?: string };
+
+    error.code = code;
+    return error;
+  };
+
+  it('names a network failure by its code and its words', async () => {
+    expect(await failWith(connectionReset())).toEqual({
+      ok: false,
+      kind: 'network',
+      cause: 'ECONNRESET (socket hang up)',
+      code: 'ECONNRESET',
+      attempts: 3,
+    });
+  });
+
+  it('does not repeat a code the words already hold', async () => {
+    expect(
+      await failWith(withCode('getaddrinfo ENOTFOUND api.postmarkapp.com', 'ENOTFOUND'))
+    ).toMatchObject({ cause: 'getaddrinfo ENOTFOUND api.postmarkapp.com', code: 'ENOTFOUND' });
+  });
+
+  it('gives the words alone for a failure without a code', async () => {
+    const result = await failWith(new Error('stream ended'));
+
+    expect(result).toMatchObject({ kind: 'network', cause: 'stream ended' });
+    expect(result).not.toHaveProperty('code', expect.anything());
+  });
+
+  it('keeps 64 characters of an overlong code', async () => {
+    expect(await failWith(withCode('odd', 'E'.repeat(100)))).toMatchObject({
+      cause: `${'E'.repeat(64)} (odd)`,
+      code: 'E'.repeat(64),
+    });
+  });
+
+  it.each([300, 302])('does not take a %i for a delivery', async (status) => {
+    nock(api).post('/email/withTemplate').reply(status, 'elsewhere');
+
+    expect(await callPostmark(call, quick)).toEqual({
+      ok: false,
+      kind: 'http',
+      status,
+      body: 'elsewhere',
+      attempts: 1,
+    });
+  });
+
+  it('sends a POST as JSON with the token', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    nock(api)
+      .post('/email/withTemplate', {})
+      .reply(function () {
+        seen.push(this.req.headers);
+        return [200, {}];
+      });
+
+    expect(await callPostmark(call, quick)).toMatchObject({ ok: true });
+    expect(seen[0]).toMatchObject({
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'x-postmark-server-token': 't0ken',
+    });
+  });
+});

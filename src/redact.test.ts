@@ -231,6 +231,24 @@ describe('toSafeConnectorError', () => {
     expect(text.match(/\[host]/g)).toHaveLength(8);
   });
 
+  it('drops arrays nested deeper than any error of its own, and keeps what is not text', () => {
+    const deep = Array.from({ length: 12 }).reduce<unknown[]>(
+      (inner) => ['gw.corp.internal', inner],
+      []
+    );
+    const error = new ConnectorError(ConnectorErrorCodes.General, {
+      none: null,
+      count: 2,
+      deep,
+    });
+
+    const data = toSafeConnectorError(error).data as Record<string, unknown>;
+
+    expect(data).toMatchObject({ none: null, count: 2 });
+    expect(JSON.stringify(data)).not.toContain('gw.corp');
+    expect(JSON.stringify(data).match(/\[host]/g)).toHaveLength(7);
+  });
+
   it('turns anything else into a general error, redacted', () => {
     const safe = toSafeConnectorError(new Error(`boom at gw.corp.internal with ${token}`), token);
 
@@ -253,6 +271,10 @@ describe('redactHosts', () => {
     ['api.postmarkapp.com.evil.example', '[host]'],
     ['https://user:pw@proxy:3128/path', 'https://[host]/path'],
     ['::ffff:10.0.0.5 and 2001:db8::1', '[address] and [address]'],
+    ['::ffff:192.168.100.200 failed', '[address] failed'],
+    ['connect 10.20.30.40:8443 refused', 'connect [address] refused'],
+    ['[fe80::1%eth0]:8080 and [::1]', '[address] and [address]'],
+    ['https://api.postmarkapp.com:443/email', 'https://api.postmarkapp.com:443/email'],
     [
       'Postmark error 300: Invalid, alias logto-sign-in, v1.2.3',
       'Postmark error 300: Invalid, alias logto-sign-in, v1.2.3',

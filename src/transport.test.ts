@@ -192,6 +192,12 @@ describe('attempt', () => {
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.cause).toBeInstanceOf(AttemptTimeoutError);
     expect(error.cause.code).toBe('ETIMEDOUT');
+    // The operator reads these words in the error's cause.
+    expect(error).toMatchObject({ name: 'NetworkError', message: 'no answer from Postmark' });
+    expect(error.cause).toMatchObject({
+      name: 'AttemptTimeoutError',
+      message: 'no answer within 150 ms',
+    });
     await socketClosed(seen[0]?.socket);
     expect(Object.keys(agent.sockets)).toHaveLength(0);
   });
