@@ -18,4 +18,52 @@ describe('configuration messages at their edge', () => {
     expect(ten.errorDescription.split('; ')).toHaveLength(10);
     expect(eleven.errorDescription).toMatch(/f9: Required; and 1 more\.$/);
   });
+
+  const descriptionOf = (error: z.ZodError) =>
+    (invalidConfig(error).data as { errorDescription: string }).errorDescription;
+
+  it('gives a message alone when it belongs to no field', () => {
+    const error = new z.ZodError([
+      { code: 'custom', path: [], message: 'Expected an object, received a string' },
+    ]);
+
+    expect(descriptionOf(error)).toBe(
+      "The Postmark connector's configuration is invalid. Expected an object, received a string."
+    );
+  });
+
+  it('names a field the form does not show by its path alone', () => {
+    const error = new z.ZodError([
+      { code: 'custom', path: ['legacy', 2, 'name'], message: 'is unknown' },
+    ]);
+
+    expect(descriptionOf(error)).toBe(
+      "The Postmark connector's configuration is invalid. legacy[2].name: is unknown."
+    );
+  });
+
+  it('writes a path that starts with a position without a leading dot', () => {
+    const error = new z.ZodError([{ code: 'custom', path: [0, 'to'], message: 'is wrong' }]);
+
+    expect(descriptionOf(error)).toBe(
+      "The Postmark connector's configuration is invalid. [0].to: is wrong."
+    );
+  });
+
+  it('names a field by its label and its path, and joins issues with semicolons', () => {
+    const error = new z.ZodError([
+      { code: 'custom', path: ['templates', 4, 'locale'], message: 'must be a language tag' },
+      { code: 'custom', path: ['fromEmail'], message: 'must be one address' },
+    ]);
+
+    expect(descriptionOf(error)).toBe(
+      "The Postmark connector's configuration is invalid. Templates (templates[4].locale): must be a language tag; Sender (fromEmail): must be one address."
+    );
+  });
+
+  it('counts every issue past the tenth', () => {
+    expect(descriptionOf(issues(13))).toMatch(/f9: Required; and 3 more\.$/);
+    expect(descriptionOf(issues(13))).not.toContain('f10');
+    expect(descriptionOf(issues(13)).split('; ')).toHaveLength(11);
+  });
 });
