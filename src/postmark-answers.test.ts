@@ -2,6 +2,7 @@
 import { ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
+import { type SendContext, usageLimitExceeded } from './errors.js';
 import { describeFailure } from './postmark-answers.js';
 
 const context = {
@@ -73,6 +74,135 @@ describe('wording at its edge', () => {
     );
     expect(describeFailure({ ...failure, attempts: 2 }, context).description).toContain(
       ' (after 2 attempts).'
+    );
+  });
+});
+
+describe('each answer, its code and its advice', () => {
+  const http = (status: number, body: unknown, to: SendContext = context) =>
+    describeFailure(
+      {
+        kind: 'http',
+        status,
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        attempts: 1,
+      },
+      to
+    );
+  const postmark = (ErrorCode: number, Message = 'M.') => ({ ErrorCode, Message });
+
+  it.each([
+    [401, postmark(10), ConnectorErrorCodes.InvalidConfig, 'site'],
+    [429, postmark(429), ConnectorErrorCodes.RateLimitExceeded, 'retry'],
+    [422, postmark(400), ConnectorErrorCodes.InvalidConfig, 'site'],
+    [422, postmark(1101), ConnectorErrorCodes.TemplateNotFound, 'site'],
+    [422, postmark(412), usageLimitExceeded, 'site'],
+    [422, postmark(406), ConnectorErrorCodes.General, 'address'],
+    [
+      422,
+      postmark(300, "Error parsing 'To': Illegal email address"),
+      ConnectorErrorCodes.InvalidRequestParameters,
+      'address',
+    ],
+    [
+      422,
+      postmark(300, "Error parsing 'From': Illegal email address"),
+      ConnectorErrorCodes.InvalidConfig,
+      'site',
+    ],
+    [
+      422,
+      postmark(300, "Error parsing 'Reply-To': Illegal email address"),
+      ConnectorErrorCodes.InvalidConfig,
+      'site',
+    ],
+    [500, postmark(0), ConnectorErrorCodes.General, 'retry'],
+    [422, postmark(1234), ConnectorErrorCodes.General, 'site'],
+    [502, '<h1>Bad gateway</h1>', ConnectorErrorCodes.General, 'retry'],
+  ])('reads a %i with %j as %s, advising %s', (status, body, code, advice) => {
+    expect(http(status, body)).toMatchObject({ code, advice });
+  });
+
+  it('names the address field of a Postmark 300, first field first', () => {
+    expect(http(422, postmark(300, "Error parsing 'To': Illegal email address")).description).toBe(
+      "Postmark cannot send to user@example.com (HTTP 422, Postmark error 300: Error parsing 'To': Illegal email address). The user should check the address."
+    );
+    expect(http(422, postmark(300, "Invalid 'From' address, and 'To'")).description).toBe(
+      "Postmark cannot read the sender no-reply@acme.com (HTTP 422, Postmark error 300: Invalid 'From' address, and 'To'). Correct \"Sender\", or the sendFrom of Logto's email template."
+    );
+    for (const field of ['Reply-To', 'ReplyTo', 'reply-to']) {
+      expect(http(422, postmark(300, `Invalid '${field}' address`)).description).toBe(
+        `Postmark cannot read the Reply-To address (HTTP 422, Postmark error 300: Invalid '${field}' address). Correct "Reply-To", or the replyTo of Logto's email template.`
+      );
+    }
+  });
+
+  it('reads an address field only in a 300, and only in the first 1,000 characters', () => {
+    expect(http(422, postmark(301, "Error parsing 'To'")).description).toMatch(
+      /^Postmark refused the email/
+    );
+    expect(http(422, postmark(300, `${'x'.repeat(1000)}'To'`)).description).toMatch(
+      /^Postmark refused the email/
+    );
+    expect(http(422, postmark(300, "Error parsing 'Cc'")).description).toMatch(
+      /^Postmark refused the email/
+    );
+  });
+
+  it('says "that alias" when no template was named', () => {
+    const { template, ...custom } = context;
+
+    expect(http(422, postmark(1101), custom).description).toMatch(
+      /^Postmark has no template with that alias for usage type SignIn/
+    );
+  });
+
+  it("quotes the start of an answer that is not Postmark's, cut at 120 characters", () => {
+    const exact = 'a'.repeat(120);
+    const longer = `${'b'.repeat(120)}c`;
+
+    expect(http(403, exact).description).toContain(`with "${exact}".`);
+    expect(http(403, longer).description).toContain(`with "${'b'.repeat(120)}…".`);
+    expect(http(403, longer).description).not.toContain('c"');
+  });
+
+  it('reads only the first 4,096 characters, and drops a tag left open', () => {
+    expect(http(403, `<${'a'.repeat(5000)}> visible`).description).toContain(
+      'HTTP 403 with an empty body.'
+    );
+    expect(http(403, 'Forbidden <b').description).toContain('HTTP 403 with "Forbidden".');
+  });
+
+  it('blames Postmark from a 500 on, and a proxy below', () => {
+    expect(http(500, '').description).toBe(
+      'Postmark, or a proxy in between, answered HTTP 500 with an empty body. Postmark may be having trouble; see https://status.postmarkapp.com.'
+    );
+    expect(http(499, '').description).toBe(
+      'Postmark did not answer as Postmark does: HTTP 499 with an empty body. A proxy between Logto and Postmark may have answered instead.'
+    );
+  });
+
+  it('words a network failure and a deadline, with their facts', () => {
+    expect(
+      describeFailure(
+        { kind: 'network', cause: 'connect ECONNREFUSED', code: 'ECONNREFUSED', attempts: 1 },
+        context
+      )
+    ).toEqual({
+      code: ConnectorErrorCodes.General,
+      advice: 'retry',
+      description:
+        "Could not reach Postmark at api.postmarkapp.com: connect ECONNREFUSED. Check this server's network, DNS and proxy settings.",
+      details: { attempts: 1, cause: 'ECONNREFUSED' },
+    });
+    expect(describeFailure({ kind: 'deadline', milliseconds: 8549, attempts: 1 }, context)).toEqual(
+      {
+        code: ConnectorErrorCodes.General,
+        advice: 'retry',
+        description:
+          'Postmark did not answer within 8.5 s. Postmark may be having trouble; see https://status.postmarkapp.com.',
+        details: { attempts: 1, milliseconds: 8549 },
+      }
     );
   });
 });

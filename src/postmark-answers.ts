@@ -158,8 +158,7 @@ const httpRules: HttpRule[] = [
   },
 ];
 
-const notPostmark: HttpRule = {
-  when: () => true,
+const notPostmark: Omit<HttpRule, 'when'> = {
   code: ConnectorErrorCodes.General,
   advice: 'retry',
   describe: ({ status, body, attempts }) => {
