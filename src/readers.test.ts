@@ -8,7 +8,7 @@ import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connec
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import createConnector from './index.js';
-import { userSentence } from './readers.js';
+import { present, userSentence } from './readers.js';
 
 const api = 'https://api.postmarkapp.com';
 const token = 'c0ffee00-reader-token-0000';
@@ -202,5 +202,36 @@ describe('the Console test', () => {
     expect(data.errorDescription).toMatch(
       /^The Postmark connector's configuration is invalid\. Sender \(fromEmail\): must be one address/
     );
+  });
+});
+
+describe('what present leaves as it is', () => {
+  const onSignIn = { isConsoleTest: false, locale: 'en' };
+
+  it.each([
+    ['a message in place of data', new ConnectorError(ConnectorErrorCodes.NotImplemented, 'no')],
+    ['no advice', new ConnectorError(ConnectorErrorCodes.General, { errorDescription: 'x' })],
+    [
+      'an advice it does not know',
+      new ConnectorError(ConnectorErrorCodes.General, { errorDescription: 'x', advice: 'wait' }),
+    ],
+    [
+      'a description that is not text',
+      new ConnectorError(ConnectorErrorCodes.General, { errorDescription: 42, advice: 'retry' }),
+    ],
+  ])('passes an error with %s unchanged', (_, error) => {
+    expect(present(error, onSignIn)).toBe(error);
+    expect(present(error, { isConsoleTest: true })).toBe(error);
+  });
+
+  it.each(['retry', 'address', 'site'])('rewords an error with advice %s', (advice) => {
+    const error = new ConnectorError(ConnectorErrorCodes.General, {
+      errorDescription: 'the operator sentence',
+      advice,
+    });
+    const shown = present(error, onSignIn);
+
+    expect(shown).not.toBe(error);
+    expect(shown.data).toMatchObject({ operatorMessage: 'the operator sentence' });
   });
 });
