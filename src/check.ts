@@ -9,6 +9,7 @@ import { readTemplate } from './mustachio.js';
 import { essentialOf, isFilled } from './payload.js';
 import { describeFailure, parsePostmarkError } from './postmark-answers.js';
 import { type PostmarkAnswer, callPostmark } from './postmark.js';
+import { findCustomTemplate } from './request.js';
 import { describeTemplate, templateKey } from './template.js';
 import type { PostmarkConfig, TemplateConfig } from './types.js';
 
@@ -180,13 +181,9 @@ const entriesForPostmark = async (
   getI18nEmailTemplate?: GetI18nEmailTemplate
 ) => {
   const served = await Promise.all(
-    config.templates.map(async ({ usageType, locale }) => {
-      try {
-        return Boolean(await getI18nEmailTemplate?.(usageType, locale));
-      } catch {
-        return false;
-      }
-    })
+    config.templates.map(async ({ usageType, locale }) =>
+      Boolean(await findCustomTemplate(getI18nEmailTemplate, usageType, locale))
+    )
   );
 
   return config.templates.filter((_, index) => !served[index]);

@@ -21,27 +21,13 @@ import { callPostmark } from './postmark.js';
 import {
   type Message,
   customEmailBody,
+  findCustomTemplate,
   parseMessage,
   serialize,
   templateEmailBody,
 } from './request.js';
 import { chooseTemplate, describeTemplate } from './template.js';
 import { type PostmarkConfig, postmarkConfigGuard, postmarkSendResultGuard } from './types.js';
-
-/** Logto's own email template for this send, if the operator made one. */
-const customTemplate = async (
-  getI18nEmailTemplate: GetI18nEmailTemplate | undefined,
-  { type, payload }: Message
-) => {
-  try {
-    return await getI18nEmailTemplate?.(
-      type,
-      typeof payload.locale === 'string' ? payload.locale : undefined
-    );
-  } catch {
-    // Like Logto's other email connectors: a failing lookup means the provider's own template.
-  }
-};
 
 const prepareSend = async (
   config: PostmarkConfig,
@@ -53,7 +39,11 @@ const prepareSend = async (
     to: message.to,
     usageType: message.type,
   };
-  const custom = await customTemplate(getI18nEmailTemplate, message);
+  const custom = await findCustomTemplate(
+    getI18nEmailTemplate,
+    message.type,
+    typeof message.payload.locale === 'string' ? message.payload.locale : undefined
+  );
 
   if (custom) {
     return {

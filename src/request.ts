@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import {
   ConnectorErrorCodes,
   type EmailTemplateDetails,
+  type GetI18nEmailTemplate,
   type SendMessagePayload,
   type TemplateType,
   replaceSendMessageHandlebars,
@@ -151,6 +152,20 @@ const replyToOf = (replyTo: string) => {
   }
 
   return formatMailbox(mailbox);
+};
+
+/**
+ * Logto's own email template for a usage type and language, if the operator made one. Like
+ * Logto's other email connectors, a failing lookup means the provider's own template.
+ */
+export const findCustomTemplate = async (
+  getI18nEmailTemplate: GetI18nEmailTemplate | undefined,
+  type: TemplateType,
+  locale?: string
+) => {
+  try {
+    return await getI18nEmailTemplate?.(type, locale);
+  } catch {}
 };
 
 /** The body of `POST /email` for one of Logto's own email templates. */
