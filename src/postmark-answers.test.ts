@@ -2,7 +2,7 @@
 import { ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
-import { type SendContext, usageLimitExceeded } from './errors.js';
+import type { SendContext } from './errors.js';
 import { describeFailure } from './postmark-answers.js';
 
 const context = {
@@ -96,7 +96,7 @@ describe('each answer, its code and its advice', () => {
     [429, postmark(429), ConnectorErrorCodes.RateLimitExceeded, 'retry'],
     [422, postmark(400), ConnectorErrorCodes.InvalidConfig, 'site'],
     [422, postmark(1101), ConnectorErrorCodes.TemplateNotFound, 'site'],
-    [422, postmark(412), usageLimitExceeded, 'site'],
+    [422, postmark(412), 'usage_limit_exceeded', 'site'],
     [422, postmark(406), ConnectorErrorCodes.General, 'address'],
     [
       422,

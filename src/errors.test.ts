@@ -1,0 +1,52 @@
+import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { connectorError } from './errors.js';
+
+describe('connectorError', () => {
+  it('carries the sentence and the details, and tells the user to contact the site unless told otherwise', () => {
+    const error = connectorError(ConnectorErrorCodes.InvalidConfig, 'Fix the sender.', {
+      field: 'fromEmail',
+    });
+
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error.code).toBe(ConnectorErrorCodes.InvalidConfig);
+    expect(error.data).toEqual({
+      errorDescription: 'Fix the sender.',
+      advice: 'site',
+      field: 'fromEmail',
+    });
+  });
+
+  it('keeps the advice it is given', () => {
+    const error = connectorError(ConnectorErrorCodes.General, 'Try later.', {}, 'retry');
+
+    expect(error.data).toMatchObject({ advice: 'retry' });
+  });
+});
+
+describe('usageLimitExceeded', () => {
+  afterEach(() => {
+    vi.doUnmock('@logto/connector-kit');
+    vi.resetModules();
+  });
+
+  it("is the kit's usage_limit_exceeded code where the kit has it (5.1.1 and later)", async () => {
+    vi.resetModules();
+    const { usageLimitExceeded } = await import('./errors.js');
+
+    expect(usageLimitExceeded).toBe('usage_limit_exceeded');
+  });
+
+  it('is general with a kit that lacks that code, as Logto before 1.43 ships', async () => {
+    vi.resetModules();
+    vi.doMock('@logto/connector-kit', async (importOriginal) => {
+      const kit = await importOriginal<{ ConnectorErrorCodes: Record<string, string> }>();
+      const { UsageLimitExceeded: _, ...olderCodes } = kit.ConnectorErrorCodes;
+      return { ...kit, ConnectorErrorCodes: olderCodes };
+    });
+    const { usageLimitExceeded } = await import('./errors.js');
+
+    expect(usageLimitExceeded).toBe('general');
+  });
+});
