@@ -1,4 +1,7 @@
-import { i18nPhrasesGuard } from '@logto/connector-kit';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import { type CreateConnector, type EmailConnector, i18nPhrasesGuard } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
 import { defaultMetadata } from './constant.js';
@@ -34,5 +37,29 @@ describe("the Console's connector picker", () => {
     expect(width(String(text))).toBeGreaterThan(40);
     expect(width(String(text))).toBeLessThanOrEqual(95);
     expect(text).toContain('Postmark');
+  });
+});
+
+describe('what Logto finds the connector by', () => {
+  it("has the official connector's id and target, so a saved configuration carries over", async () => {
+    // The official package ships no types; a specifier in a variable keeps the compiler from asking.
+    const officialPackage = '@logto/connector-postmark';
+    const { default: createOfficial } = (await import(officialPackage)) as {
+      default: CreateConnector<EmailConnector>;
+    };
+    const official = await createOfficial({ getConfig: async () => ({}) });
+
+    expect(defaultMetadata.id).toBe('postmark-mail');
+    expect(defaultMetadata.id).toBe(official.metadata.id);
+    expect(defaultMetadata.target).toBe(official.metadata.target);
+  });
+
+  it('names the logo and the guide by their files until the build puts them in', () => {
+    const inRepository = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
+
+    expect(defaultMetadata.logo).toBe('./logo.svg');
+    expect(defaultMetadata.readme).toBe('./docs/guide.en.md');
+    expect(existsSync(inRepository(defaultMetadata.logo))).toBe(true);
+    expect(existsSync(inRepository(defaultMetadata.readme))).toBe(true);
   });
 });
