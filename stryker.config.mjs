@@ -11,6 +11,8 @@ const config = {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutate.config.ts', pool: 'forks', related: false },
   mutate: ['src/**/*.ts', '!src/**/*.test.ts'],
+  plugins: ['@stryker-mutator/*', './scripts/stryker-console-text.mjs'],
+  ignorers: ['console-text'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
   timeoutMS: 20_000,
