@@ -2,7 +2,7 @@ import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connec
 import { describe, expect, it } from 'vitest';
 
 import { parseConfig } from './config.js';
-import { customEmailBody, parseMessage, templateEmailBody } from './request.js';
+import { customEmailBody, parseMessage, serialize, templateEmailBody } from './request.js';
 
 const config = parseConfig({
   serverToken: 'token',
@@ -157,5 +157,147 @@ describe('the plain-text part of a large or empty HTML email', () => {
     const body = customEmailBody(config, { subject: 'S', content }, message());
     expect(body).toMatchObject({ HtmlBody: content });
     expect(body).not.toHaveProperty('TextBody');
+  });
+});
+
+describe('what parseMessage refuses, and what the reader of the error is told', () => {
+  const refusal = (data: unknown) => {
+    try {
+      parseMessage(data);
+    } catch (error: unknown) {
+      expect(error).toBeInstanceOf(ConnectorError);
+      const { code, data: details } = error as ConnectorError;
+      return { code, ...(details as { errorDescription: string; advice: string }) };
+    }
+    throw new Error('the message was accepted');
+  };
+  const valid = { to: 'user@example.com', type: 'SignIn', payload: {} };
+
+  it.each([
+    [null, 'The message to send is missing.', 'site'],
+    [['user@example.com'], 'The message to send is missing.', 'site'],
+    [
+      { ...valid, to: undefined },
+      'The recipient is missing or not text. It must be one bare email address, such as user@example.com.',
+      'address',
+    ],
+    [{ ...valid, type: 'Welcome' }, 'The usage type "Welcome" is not one Logto sends.', 'site'],
+    [{ ...valid, payload: 'code' }, 'The message payload must be an object.', 'site'],
+  ])('refuses %j', (data, errorDescription, advice) => {
+    expect(refusal(data)).toEqual({
+      code: ConnectorErrorCodes.InvalidRequestParameters,
+      errorDescription,
+      advice,
+    });
+  });
+
+  it('quotes at most 100 characters of a usage type it does not know', () => {
+    const { errorDescription } = refusal({ ...valid, type: 'W'.repeat(1000) });
+
+    expect(errorDescription).toBe(`The usage type "${'W'.repeat(99)} is not one Logto sends.`);
+  });
+
+  it('says what is wrong with a recipient it refuses', () => {
+    const { errorDescription, advice } = refusal({ ...valid, to: 'a@example.com, b@example.com' });
+
+    expect(errorDescription).toMatch(/^The recipient .+\. It must be one bare email address/);
+    expect(errorDescription).not.toContain('is missing or not text');
+    expect(advice).toBe('address');
+  });
+});
+
+describe('the client IP recorded', () => {
+  const recorded = (ip: string) => {
+    const [body] = bothBodies({ ...config, recordClientIp: true }, message({ ip }));
+    return body?.Metadata;
+  };
+
+  it('takes the longest written IP address, 45 characters', () => {
+    const longest = '0000:0000:0000:0000:0000:ffff:255.255.255.255';
+
+    expect(longest).toHaveLength(45);
+    expect(recorded(longest)).toMatchObject({ client_ip: longest });
+  });
+
+  it('leaves out an IPv6 address whose zone makes it longer than that', () => {
+    expect(recorded(`fe80::1%${'x'.repeat(50)}`)).not.toHaveProperty('client_ip');
+  });
+});
+
+describe('the locale in the Metadata', () => {
+  it.each([[{ code: '1' }], [{ code: '1', locale: '' }]])('is no key at all for %j', (payload) => {
+    for (const body of bothBodies(config, message({ payload }))) {
+      expect(Object.keys(body.Metadata)).toEqual(['usage_type']);
+    }
+  });
+});
+
+describe("the sender and Reply-To of Logto's custom template", () => {
+  const failure = (template: Record<string, string>) => {
+    try {
+      customEmailBody(config, { ...custom, ...template }, message());
+    } catch (error: unknown) {
+      expect(error).toBeInstanceOf(ConnectorError);
+      const { code, data } = error as ConnectorError;
+      return { code, ...(data as { errorDescription: string; advice: string }) };
+    }
+    throw new Error('the email was built');
+  };
+
+  it('refuses a sendFrom Postmark cannot send from, naming the field and the limits', () => {
+    expect(failure({ sendFrom: 'N'.repeat(300) })).toEqual({
+      code: ConnectorErrorCodes.InvalidConfig,
+      errorDescription:
+        "The sender (sendFrom) of Logto's email template is not one Postmark can send from: give a name, an address, or Name <address>, with at most 256 characters of name and 254 of address.",
+      advice: 'site',
+    });
+  });
+
+  it('refuses a replyTo that is not one address', () => {
+    expect(failure({ replyTo: 'help desk' })).toEqual({
+      code: ConnectorErrorCodes.InvalidConfig,
+      errorDescription:
+        "The Reply-To (replyTo) of Logto's email template must be one address, such as help@your.domain or Support <help@your.domain>.",
+      advice: 'site',
+    });
+  });
+});
+
+describe('the plain-text part at its size limit', () => {
+  it('is made for HTML of exactly 512 kB', () => {
+    const content = `<p>${'x'.repeat(512 * 1024 - 7)}</p>`;
+    const body = customEmailBody(config, { subject: 'S', content }, message());
+
+    expect(content).toHaveLength(512 * 1024);
+    expect(body).toHaveProperty('TextBody');
+  });
+});
+
+describe('serialize', () => {
+  const tenMegabytes = 10 * 1024 * 1024;
+
+  it('takes a request of exactly 10 MB', () => {
+    expect(Buffer.byteLength(serialize('x'.repeat(tenMegabytes - 2)))).toBe(tenMegabytes);
+  });
+
+  const refusal = (text: string) => {
+    try {
+      serialize(text);
+    } catch (error: unknown) {
+      expect(error).toBeInstanceOf(ConnectorError);
+      const { code, data } = error as ConnectorError;
+      return { code, ...(data as { errorDescription: string }) };
+    }
+    throw new Error('the request was taken');
+  };
+
+  it('refuses one byte more, saying how large it is', () => {
+    expect(refusal('x'.repeat(tenMegabytes - 1))).toMatchObject({
+      code: ConnectorErrorCodes.InvalidRequestParameters,
+      errorDescription: 'The email is 10.0 MB; Postmark accepts at most 10 MB per request.',
+    });
+    expect(refusal('x'.repeat(15 * 1024 * 1024)).errorDescription).toMatch(
+      /^The email is 15\.0 MB;/
+    );
   });
 });
