@@ -857,6 +857,17 @@ describe("Logto's custom email templates", () => {
     expect(seen[0]?.path).toBe('/email/withTemplate');
   });
 
+  it('asks Logto for the template without a language when the locale is not text', async () => {
+    postmark([200, okAnswer]);
+    const lookUp = vi.fn<(type: TemplateType, locale?: string) => Promise<undefined>>();
+    // Logto's payload type says text; what arrives is whatever the caller put there.
+    const payload = JSON.parse('{ "code": "1", "locale": 42 }') as SendMessageData['payload'];
+
+    await send({ payload }, undefined, lookUp);
+
+    expect(lookUp.mock.calls).toEqual([[TemplateType.SignIn, undefined]]);
+  });
+
   it('sends the Postmark template when the lookup throws', async () => {
     const { seen } = postmark([200, okAnswer]);
 
