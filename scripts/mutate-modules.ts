@@ -1,0 +1,130 @@
+/**
+ * `npm run mutate:modules`: Stryker over src/, one module at a time, each with the test files that
+ * exercise it. Every mutant against the whole suite takes hours on two cores; these runs take about
+ * an hour. Each run's tests are part of the whole suite, so a mutant they kill the whole suite kills
+ * too: the total printed is a lower bound of the whole suite's score.
+ *
+ * `npm run mutate:modules -- check request` runs those modules only; `-- --report` prints the total
+ * of the reports already in reports/mutation/modules/. Needs Node 22, as Stryker 10 does.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const reports = path.join(root, 'reports/mutation/modules');
+
+const unit = (...names: string[]) => names.map((name) => `src/${name}.test.ts`);
+const integration = (...names: string[]) => names.map((name) => `test/${name}.test.ts`);
+
+/** Each module of src/ and the tests that reach it, directly or through the connector. */
+const plan: Record<string, string[]> = {
+  check: [...unit('check'), ...integration('preflight')],
+  config: unit('config'),
+  'config-messages': unit('config-messages', 'config'),
+  constant: [
+    ...unit('metadata', 'config', 'check', 'transport', 'postmark', 'index'),
+    ...integration('console-form', 'logto'),
+  ],
+  errors: unit('errors', 'logto-error', 'postmark-answers', 'postmark', 'check'),
+  'html-to-text': unit('html-to-text'),
+  index: [
+    ...unit('index', 'edges', 'readers'),
+    ...integration('logto', 'error-readers', 'console-form'),
+  ],
+  json: unit('postmark-answers', 'postmark', 'check', 'index'),
+  locale: unit('locale'),
+  'logto-error': unit('logto-error', 'index', 'readers', 'redact'),
+  mailbox: unit('mailbox', 'addresses'),
+  mustachio: unit('mustachio'),
+  payload: unit('payload'),
+  postmark: unit('postmark'),
+  'postmark-answers': unit('postmark-answers', 'index'),
+  readers: unit('readers', 'index'),
+  redact: unit('redact'),
+  request: unit('request', 'index'),
+  retry: unit('retry', 'postmark'),
+  sentences: unit('sentences'),
+  template: unit('template', 'index'),
+  transport: unit('transport', 'postmark'),
+  types: [...unit('config', 'template', 'index'), ...integration('console-form')],
+};
+
+const modules = readdirSync(path.join(root, 'src'))
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+  .map((file) => file.slice(0, -'.ts'.length));
+const unplanned = modules.filter((module) => !(module in plan));
+
+if (unplanned.length > 0) {
+  throw new Error(`No tests are named for ${unplanned.join(', ')}: add them to the plan.`);
+}
+
+const run = (module: string) => {
+  console.log(`src/${module}.ts with ${plan[module]?.join(', ')}`);
+  const { status } = spawnSync(
+    'npx',
+    ['stryker', 'run', '--mutate', `src/${module}.ts`, '--reporters', 'json', '--logLevel', 'warn'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, MUTATE_TESTS: plan[module]?.join(',') },
+    }
+  );
+
+  if (status !== 0) {
+    throw new Error(`Stryker failed on src/${module}.ts (exit ${String(status)}).`);
+  }
+
+  mkdirSync(reports, { recursive: true });
+  copyFileSync(
+    path.join(root, 'reports/mutation/mutation.json'),
+    path.join(reports, `${module}.json`)
+  );
+};
+
+type Report = { files: Record<string, { mutants: Array<{ status: string }> }> };
+
+/** Stryker's score: killed and timed-out mutants over all that ran or had no test. */
+const tally = (module: string) => {
+  const file = path.join(reports, `${module}.json`);
+
+  if (!existsSync(file)) {
+    return;
+  }
+
+  const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+  const count = (status: string) =>
+    Object.values(report.files)
+      .flatMap(({ mutants }) => mutants)
+      .filter((mutant) => mutant.status === status).length;
+  const detected = count('Killed') + count('Timeout');
+  const undetected = count('Survived') + count('NoCoverage');
+  return { module, detected, undetected, ignored: count('Ignored') };
+};
+
+const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)} %`;
+
+const chosen = process.argv.slice(2).filter((argument) => argument !== '--report');
+
+if (!process.argv.includes('--report')) {
+  for (const module of chosen.length > 0 ? chosen : modules) {
+    run(module);
+  }
+}
+
+const rows = modules.flatMap((module) => tally(module) ?? []);
+
+for (const { module, detected, undetected, ignored } of rows) {
+  const valid = detected + undetected;
+  console.log(
+    `${module.padEnd(18)} ${String(valid).padStart(5)} mutants  ${String(undetected).padStart(3)} undetected  ${percent(detected, valid).padStart(7)}${ignored > 0 ? `  (${ignored} ignored)` : ''}`
+  );
+}
+
+const detected = rows.reduce((sum, row) => sum + row.detected, 0);
+const valid = rows.reduce((sum, row) => sum + row.detected + row.undetected, 0);
+const missing = modules.filter((module) => !rows.some((row) => row.module === module));
+console.log(
+  `${'src/'.padEnd(18)} ${String(valid).padStart(5)} mutants  ${String(valid - detected).padStart(3)} undetected  ${percent(detected, valid).padStart(7)}${missing.length > 0 ? `  (no report yet: ${missing.join(', ')})` : ''}`
+);
