@@ -48,7 +48,7 @@ const plan: Record<string, string[]> = {
   sentences: unit('sentences'),
   template: unit('template', 'index'),
   transport: unit('transport', 'postmark'),
-  types: [...unit('config', 'template', 'index'), ...integration('console-form')],
+  types: [...unit('config', 'template', 'index', 'request'), ...integration('console-form')],
 };
 
 const modules = readdirSync(path.join(root, 'src'))

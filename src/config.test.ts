@@ -450,3 +450,100 @@ it('names the first ten wrong fields and counts the rest', () => {
   expect(description.match(/Invalid enum value/g)).toHaveLength(10);
   expect(description).toMatch(/; and 15 more\.$/);
 });
+
+describe('limits at their edge', () => {
+  const entries = (count: number, value = 'v') =>
+    Object.fromEntries(Array.from({ length: count }, (_, index) => [`X-H${index}`, value]));
+
+  it('accepts 7 metadata entries, names of 20 and values of 80 characters', () => {
+    const metadata = { ...entries(6), ['n'.repeat(20)]: 'v'.repeat(80) };
+    expect(parseConfig({ ...valid, metadata }).metadata).toEqual(metadata);
+  });
+
+  it('accepts 50 headers, names of 100 and values of 1000 characters', () => {
+    const headers = { ...entries(49), ['X-' + 'a'.repeat(98)]: 'v'.repeat(1000) };
+    expect(parseConfig({ ...valid, headers }).headers).toEqual(headers);
+  });
+
+  it('reads no entry of an object with too many', () => {
+    const metadata = { ...entries(7), ['n'.repeat(21)]: 42 };
+    const description = descriptionOf({ ...valid, metadata });
+
+    expect(description).toContain('Postmark metadata (metadata): may have at most 7 entries');
+    expect(description).not.toContain('needs a name');
+  });
+});
+
+describe('what a paste brings around a value', () => {
+  it('trims the sender, the stream, the tag, an alias and a locale', () => {
+    const parsed = parseConfig({
+      ...valid,
+      fromEmail: 'no-reply@example.com\n',
+      messageStream: ' outbound\t',
+      tag: ' logto ',
+      templates: [
+        ...templates,
+        { usageType: 'SignIn', locale: ' de ', templateAlias: ' logto-sign-in-de\n' },
+      ],
+    });
+
+    expect(parsed).toMatchObject({
+      fromEmail: 'no-reply@example.com',
+      messageStream: 'outbound',
+      tag: 'logto',
+    });
+    expect(parsed.templates.at(-1)).toEqual({
+      usageType: 'SignIn',
+      locale: 'de',
+      templateAlias: 'logto-sign-in-de',
+    });
+  });
+});
+
+describe('the words of a refusal', () => {
+  it.each([
+    ['1logto', 'starts with a digit'],
+    ['logto sign-in', 'has a space inside'],
+    ['logto/sign-in', 'has a slash'],
+  ])('refuses the alias %j (%s) with Postmark’s rule', (templateAlias) => {
+    const description = descriptionOf({
+      ...valid,
+      templates: [...templates, { usageType: 'BindMfa', templateAlias }],
+    });
+
+    expect(description).toContain(
+      'Templates (templates[4].templateAlias): must be a Postmark alias: letters, digits, ".", "-" and "_", starting with a letter'
+    );
+  });
+
+  it('names every repeated slot', () => {
+    const again = [
+      { usageType: 'SignIn', templateAlias: 'again' },
+      { usageType: 'Generic', templateAlias: 'again' },
+    ];
+
+    expect(descriptionOf({ ...valid, templates: [...templates, ...again] })).toContain(
+      'remove the repeated SignIn, Generic'
+    );
+  });
+
+  it.each([
+    [
+      'metadata',
+      'Postmark metadata (metadata): must be a JSON object, such as { "tenant": "acme" }',
+    ],
+    [
+      'headers',
+      'Custom headers (headers): must be a JSON object, such as { "List-Unsubscribe": "<mailto:unsubscribe@acme.com>" }',
+    ],
+  ])('shows an example of %s', (key, expected) => {
+    expect(descriptionOf({ ...valid, [key]: ['a'] })).toContain(expected);
+  });
+
+  it.each(['X-Mail-To', 'Toolbar-Id', 'X-Sender-Id', 'Contents'])(
+    'takes %s, which only contains a reserved name',
+    (name) => {
+      expect(parseConfig({ ...valid, headers: { [name]: 'v' } }).headers).toEqual({ [name]: 'v' });
+    }
+  );
+});
