@@ -255,6 +255,15 @@ describe('attempt', () => {
     }
   );
 
+  it('passes on the first of two Retry-After headers, as Node keeps it', async () => {
+    const send = setUp((_, response) => {
+      response.writeHead(503, { 'Retry-After': ['5', '60'] });
+      response.end('{}');
+    });
+
+    expect(await send()).toEqual({ status: 503, retryAfter: '5', body: '{}' });
+  });
+
   it('answers with the status and what came when the connection breaks in the body', async () => {
     const send = setUp((_, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });

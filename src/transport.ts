@@ -30,8 +30,11 @@ export type Exchange = {
   body?: string;
 };
 
-/** An answer: its status, its `Retry-After` when it has one, and its body up to the cap. */
-export type Answer = { status: number; retryAfter?: string; body: string };
+/**
+ * An answer: its status, its `Retry-After` (Node keeps the first of several), and its body up to
+ * the cap.
+ */
+export type Answer = { status: number; retryAfter: string | undefined; body: string };
 
 export type TransportOptions = {
   attemptTimeoutMs: number;
@@ -54,8 +57,9 @@ const startRequest = ({ method, host, path, headers, body }: Exchange, agent?: h
 };
 
 /**
- * Reads `incoming` up to `maxBytes`, then calls `done` with what came, once. A connection that
- * breaks while the body comes ends the read too: what arrived is the answer.
+ * Reads `incoming` up to `maxBytes`, then calls `done` with what came. A connection that breaks
+ * while the body comes ends the read too: what arrived is the answer. `close` comes once, after
+ * the end, a break or `destroy`; an `error` needs a listener only so that it is not thrown.
  */
 const readCappedBody = (
   incoming: IncomingMessage,
@@ -65,16 +69,6 @@ const readCappedBody = (
   const chunks: Uint8Array[] = [];
   // eslint-disable-next-line @silverhand/fp/no-let
   let bytes = 0;
-  // eslint-disable-next-line @silverhand/fp/no-let
-  let ended = false;
-
-  const end = () => {
-    if (!ended) {
-      // eslint-disable-next-line @silverhand/fp/no-mutation
-      ended = true;
-      done(Buffer.concat(chunks, bytes).toString());
-    }
-  };
 
   incoming.on('data', (chunk: Uint8Array) => {
     const kept = chunk.subarray(0, maxBytes - bytes);
@@ -84,18 +78,15 @@ const readCappedBody = (
     bytes += kept.length;
 
     if (bytes >= maxBytes) {
-      end();
       incoming.destroy();
     }
   });
-  incoming.on('end', end);
-  incoming.on('close', end);
-  incoming.on('error', end);
-};
-
-const retryAfterOf = ({ headers }: IncomingMessage) => {
-  const value = headers['retry-after'];
-  return Array.isArray(value) ? value.join(', ') : value;
+  incoming.on('error', () => {
+    // The break ends the body; `close` follows.
+  });
+  incoming.on('close', () => {
+    done(Buffer.concat(chunks, bytes).toString());
+  });
 };
 
 /**
@@ -121,19 +112,17 @@ export const attempt = async (
       outgoing.destroy(new AttemptTimeoutError(attemptTimeoutMs));
     }, attemptTimeoutMs);
     // eslint-disable-next-line @silverhand/fp/no-let
-    let settled = false;
-    // eslint-disable-next-line @silverhand/fp/no-let
     let responded = false;
 
-    const settle = () => {
-      // eslint-disable-next-line @silverhand/fp/no-mutation
-      settled = true;
+    // The promise keeps its first outcome; events after it (the socket closing on an abort, a
+    // body ending after the deadline) only run this again, which changes nothing.
+    const release = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
 
     function onAbort() {
-      settle();
+      release();
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       reject(signal?.reason);
       outgoing.destroy();
@@ -143,8 +132,8 @@ export const attempt = async (
 
     // Once the status line has come, a broken connection only ends the body (readCappedBody).
     outgoing.on('error', (error) => {
-      if (!settled && !responded) {
-        settle();
+      if (!responded) {
+        release();
         reject(new NetworkError(error));
       }
     });
@@ -153,12 +142,10 @@ export const attempt = async (
       // eslint-disable-next-line @silverhand/fp/no-mutation
       responded = true;
       const status = incoming.statusCode ?? 0;
-      const retryAfter = retryAfterOf(incoming);
+      const retryAfter = incoming.headers['retry-after'];
       readCappedBody(incoming, maxAnswerBytes, (body) => {
-        if (!settled) {
-          settle();
-          resolve(retryAfter === undefined ? { status, body } : { status, retryAfter, body });
-        }
+        release();
+        resolve({ status, retryAfter, body });
       });
     });
   });
