@@ -298,6 +298,7 @@ describe('htmlToText', () => {
     it.each([
       ['&quot;&apos;&lsquo;&rsquo;&sbquo;&ldquo;&rdquo;&bdquo;&lsaquo;&rsaquo;', '"\'‘’‚“”„‹›'],
       ['&bull; &hellip; &euro; &trade; &larr; &rarr;', '• … € ™ ← →'],
+      ['&OElig;uvre &oelig;uvre', 'Œuvre œuvre'],
       ['a&ensp;b&emsp;c&thinsp;d&zwnj;e&zwj;f', 'a\u2002b\u2003c\u2009d\u200Ce\u200Df'],
     ])('decodes the named characters in %j', (html, text) => {
       expect(htmlToText(html)).toBe(text);

@@ -249,6 +249,18 @@ describe('toSafeConnectorError', () => {
     expect(JSON.stringify(data).match(/\[host]/g)).toHaveLength(7);
   });
 
+  it('keeps a field that is undefined, as the data of a send without a template has', () => {
+    const error = new ConnectorError(ConnectorErrorCodes.General, {
+      template: undefined,
+      host: 'gw.corp.internal',
+    });
+
+    const data = toSafeConnectorError(error).data as Record<string, unknown>;
+
+    expect(data).toHaveProperty('template', undefined);
+    expect(data).toHaveProperty('host', '[host]');
+  });
+
   it('turns anything else into a general error, redacted', () => {
     const safe = toSafeConnectorError(new Error(`boom at gw.corp.internal with ${token}`), token);
 
