@@ -225,11 +225,14 @@ describe('the client IP recorded', () => {
 });
 
 describe('the locale in the Metadata', () => {
-  it.each([[{ code: '1' }], [{ code: '1', locale: '' }]])('is no key at all for %j', (payload) => {
-    for (const body of bothBodies(config, message({ payload }))) {
-      expect(Object.keys(body.Metadata)).toEqual(['usage_type']);
+  it.each([[{ code: '1' }], [{ code: '1', locale: '' }], [{ code: '1', locale: 42 }]])(
+    'is no key at all for %j',
+    (payload) => {
+      for (const body of bothBodies(config, message({ payload }))) {
+        expect(Object.keys(body.Metadata)).toEqual(['usage_type']);
+      }
     }
-  });
+  );
 });
 
 describe("the sender and Reply-To of Logto's custom template", () => {
