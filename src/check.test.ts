@@ -26,7 +26,7 @@ const required = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageT
 const withCode = { Subject: 'Your code', HtmlBody: '<p>{{code}}</p>', TextBody: '{{ code }}' };
 
 type Stored = Record<string, unknown>;
-type Reply = [number, unknown];
+type Reply = [number, unknown] | [number, unknown, Record<string, string>];
 
 /**
  * Answers look-ups like Postmark: `streams` by ID, `stored` templates by alias or ID, anything
@@ -213,6 +213,132 @@ describe('template look-ups', () => {
     );
     expect(error.data.errorDescription).not.toContain('refused the email');
     expect(seen.length).toBeLessThanOrEqual(1 + limits.templateLookups);
+  });
+  it('starts no new look-up once one is refused, while the ones under way finish', async () => {
+    const config = withTemplates(12);
+    const asked: string[] = [];
+    nock(api)
+      .persist()
+      .get(/.*/)
+      .reply(async (path) => {
+        if (path.startsWith('/message-streams/')) {
+          return [200, { MessageStreamType: 'Transactional' }];
+        }
+
+        asked.push(path);
+
+        if (path === '/templates/logto-register') {
+          return [422, { ErrorCode: 1105, Message: 'Odd.' }];
+        }
+
+        // The others answer late, so that the refusal arrives while they are under way.
+        await new Promise((resolve) => {
+          setTimeout(resolve, 300);
+        });
+        return [200, withCode];
+      });
+
+    const error = await failure(checkTemplates(config));
+
+    expect(error.data.errorDescription).toMatch(/^Could not look up the template "logto-register"/);
+    expect(asked).toEqual(required.map(({ templateAlias }) => `/templates/${templateAlias}`));
+  });
+
+  it('goes on after a missing template, and names every missing one with what identifies it', async () => {
+    const config = withTemplates(10);
+    postmark({
+      stored: allWithCode([
+        ...required.slice(1).map(({ templateAlias }) => templateAlias),
+        ...[0, 1, 2, 3, 4].map((index) => `localized-${index}`),
+      ]),
+    });
+
+    const error = await failure(checkTemplates(config));
+
+    expect(error.data).toEqual({
+      errorDescription:
+        'Postmark has no template for Register: alias "logto-register"; SignIn (de-x-t5): alias "localized-5". Create them in Postmark, or fix "Templates". Nothing was sent.',
+      advice: 'site',
+      missing: [
+        { usageType: 'Register', templateAlias: 'logto-register' },
+        { usageType: 'SignIn', locale: 'de-x-t5', templateAlias: 'localized-5' },
+      ],
+    });
+  });
+
+  it('says "it" for one missing template, and names one by ID as such', async () => {
+    const config = configWith({
+      templates: [...required, { usageType: 'SignIn', locale: 'de', templateId: 42 }],
+    });
+    postmark({ stored: allWithCode() });
+
+    const error = await failure(checkTemplates(config));
+
+    expect(error.code).toBe(ConnectorErrorCodes.TemplateNotFound);
+    expect(error.data).toEqual({
+      errorDescription:
+        'Postmark has no template for SignIn (de): ID 42. Create it in Postmark, or fix "Templates". Nothing was sent.',
+      advice: 'site',
+      missing: [{ usageType: 'SignIn', locale: 'de', templateId: 42 }],
+    });
+  });
+});
+
+describe('a failed look-up', () => {
+  const stream = 'Could not look up the message stream "outbound" on Postmark.';
+
+  it.each<[string, Reply, string, ConnectorErrorCodes]>([
+    [
+      'a 401 without ErrorCode 10',
+      [401, { ErrorCode: 0, Message: 'No token.' }],
+      'Postmark rejected the server token (HTTP 401, Postmark error 0: No token.). Copy a Server API token from Postmark (Servers → your server → API Tokens) into "Server API token".',
+      ConnectorErrorCodes.InvalidConfig,
+    ],
+    [
+      'ErrorCode 10 without a 401',
+      [422, { ErrorCode: 10, Message: 'Bad token.' }],
+      'Postmark rejected the server token (HTTP 422, Postmark error 10: Bad token.). Copy a Server API token from Postmark (Servers → your server → API Tokens) into "Server API token".',
+      ConnectorErrorCodes.InvalidConfig,
+    ],
+    [
+      'a 429 from Postmark',
+      [429, { ErrorCode: 429, Message: 'Slow down.' }, { 'Retry-After': '0' }],
+      'Postmark is limiting how fast this server may send (HTTP 429, Postmark error 429: Slow down.) (after 3 attempts). Try again in a moment.',
+      ConnectorErrorCodes.RateLimitExceeded,
+    ],
+    [
+      "an answer that is not Postmark's",
+      [403, '<h1>Forbidden</h1>'],
+      'Postmark did not answer as Postmark does: HTTP 403 with "Forbidden". A proxy between Logto and Postmark may have answered instead.',
+      ConnectorErrorCodes.General,
+    ],
+    [
+      "Postmark's refusal",
+      [422, { ErrorCode: 1105, Message: 'Odd.' }],
+      'Postmark refused the look-up (HTTP 422, Postmark error 1105: Odd.).',
+      ConnectorErrorCodes.General,
+    ],
+  ])('describes %s in the words for it', async (_, reply, words, code) => {
+    const seen = postmark({ override: () => reply });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.code).toBe(code);
+    expect(error.data.errorDescription).toBe(`${stream} ${words} Nothing was sent.`);
+    expect(seen.every((path) => path === '/message-streams/outbound')).toBe(true);
+  });
+
+  it('describes a network failure as one', async () => {
+    nock(api)
+      .persist()
+      .get(/.*/)
+      .replyWithError(Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }));
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toBe(
+      `${stream} Could not reach Postmark at api.postmarkapp.com: ECONNREFUSED (connect refused) (after 3 attempts). Check this server's network, DNS and proxy settings. Nothing was sent.`
+    );
   });
 });
 
