@@ -348,9 +348,38 @@ describe('the message stream', () => {
 
     const error = await failure(checkTemplates(configWith({ messageStream: 'codes' })));
 
-    expect(error.data.errorDescription).toContain(
-      'Postmark has no message stream "codes" on this server.'
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(error.data).toMatchObject({ advice: 'site', messageStream: 'codes' });
+    expect(error.data.errorDescription).toMatch(
+      /^Postmark has no message stream "codes" on this server\. .* Nothing was sent\.$/
     );
+  });
+
+  it('takes a 404 as a missing stream, whatever its body', async () => {
+    postmark({ override: () => [404, 'Not Found'] });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toMatch(
+      /^Postmark has no message stream "outbound" on this server\./
+    );
+  });
+
+  it.each<[string, Reply]>([
+    ['an answer that is not JSON', [200, '<html>OK</html>']],
+    ["Postmark's error JSON with a 200", [200, { ErrorCode: 1226, Message: 'Not found.' }]],
+  ])('says when it cannot read %s about the stream', async (_, reply) => {
+    postmark({ override: () => reply });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(error.data).toEqual({
+      errorDescription:
+        'Postmark\'s answer about the message stream "outbound" could not be read. Nothing was sent.',
+      advice: 'site',
+      messageStream: 'outbound',
+    });
   });
 
   it.each([
@@ -362,6 +391,7 @@ describe('the message stream', () => {
     const error = await failure(checkTemplates(configWith({ messageStream: 'news' })));
 
     expect(error.data.errorDescription).toContain(`The message stream "news" ${words}`);
+    expect(error.data).toMatchObject({ messageStream: 'news', messageStreamType: type });
     expect(seen).toEqual(['/message-streams/news']);
   });
 
