@@ -432,13 +432,41 @@ describe('what each template shows', () => {
       })
     );
 
+    const problems = [
+      'SignIn: alias "logto-signin" never shows {{code}}, so users would get the email without its code: put {{code}} in its subject or body in Postmark (Logto fills "code", under no other name).',
+      'SignIn: alias "logto-signin" uses {{verification_code}}, which Logto does not send for SignIn: add it to "Fixed template values", or remove it from the template.',
+    ];
     expect(error.code).toBe(ConnectorErrorCodes.General);
-    expect(error.data.errorDescription).toContain(
-      'SignIn: alias "logto-signin" never shows {{code}}'
+    expect(error.data).toEqual({
+      errorDescription: `${problems.join(' ')} Nothing was sent.`,
+      advice: 'site',
+      problems,
+    });
+  });
+
+  const variables = (count: number) =>
+    Array.from({ length: count }, (_, index) => `{{v${index}}}`).join(' ');
+
+  it.each([
+    [
+      2,
+      '{{v0}}, {{v1}}, which Logto does not send for SignIn: add them to "Fixed template values", or remove them from the template.',
+    ],
+    [10, `${variables(10).replaceAll(' ', ', ')}, which Logto does not send for SignIn: add them`],
+    [
+      11,
+      `${variables(10).replaceAll(' ', ', ')} and 1 more, which Logto does not send for SignIn: add them to "Fixed template values", or remove them from the template.`,
+    ],
+    [13, `{{v9}} and 3 more, which`],
+  ])('names %i unknown variables, ten at most', async (count, words) => {
+    const error = await failure(
+      check({ 'logto-signin': { Subject: '{{code}}', HtmlBody: variables(count) } })
     );
-    expect(error.data.errorDescription).toContain(
-      '{{verification_code}}, which Logto does not send for SignIn: add it to "Fixed template values"'
-    );
+
+    expect(error.data.errorDescription).toContain(`SignIn: alias "logto-signin" uses {{v0}}, `);
+    expect(error.data.errorDescription).toContain(words);
+    expect(error.data.errorDescription).not.toContain(`{{v10}}`);
+    expect(error.data.errorDescription.includes(' more,')).toBe(count > 10);
   });
 
   it.each([
@@ -521,7 +549,7 @@ describe('what each template shows', () => {
       check({ invite: { Subject: 'Join {{organization.name}}', HtmlBody: '{{code}}' } }, form)
     );
     expect(error.data.errorDescription).toContain(
-      'OrganizationInvitation: alias "invite" never shows {{link}}'
+      'OrganizationInvitation: alias "invite" never shows {{link}}, so users would get the email without its link: put {{link}} in its subject or body in Postmark (Logto fills "link", under no other name).'
     );
     expect(error.data.errorDescription).toContain('{{code}}, which Logto does not send');
 
@@ -554,6 +582,90 @@ describe('what each template shows', () => {
     expect(error.data.errorDescription).toContain(
       'SignIn: alias "logto-signin" cannot be checked: it nests sections deeper than 16'
     );
+  });
+
+  it('names every part of a template it cannot read', async () => {
+    const deep = '{{#a}}'.repeat(40);
+
+    const error = await failure(check({ 'logto-signin': { Subject: deep, HtmlBody: deep } }));
+
+    expect(error.data.errorDescription).toBe(
+      'SignIn: alias "logto-signin" cannot be checked: it nests sections deeper than 16, and nests sections deeper than 16. Nothing was sent.'
+    );
+  });
+
+  it('says which template answer is not a template, or too long', async () => {
+    postmark({
+      stored: allWithCode(),
+      override: (path) =>
+        path === '/templates/logto-signin'
+          ? [200, '<html>'.repeat(3)]
+          : path === '/templates/logto-generic'
+            ? [200, { Subject: 7 }]
+            : undefined,
+    });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(error.data).toEqual({
+      errorDescription:
+        'Postmark\'s answer for the template "logto-signin" could not be read: it is not a template, or longer than 2 MB. Nothing was sent.',
+      advice: 'site',
+      templates: ['logto-signin', 'logto-generic'],
+    });
+  });
+
+  it('names a layout whose look-up fails', async () => {
+    postmark({
+      stored: {
+        ...allWithCode(),
+        'logto-signin': { ...withCode, LayoutTemplate: 'base' },
+      },
+      override: (path) =>
+        path === '/templates/base' ? [422, { ErrorCode: 1105, Message: 'Odd.' }] : undefined,
+    });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toBe(
+      'Could not look up the layout "base" on Postmark. Postmark refused the look-up (HTTP 422, Postmark error 1105: Odd.). Nothing was sent.'
+    );
+  });
+
+  it('names a layout that Postmark does not have, and every template that uses it', async () => {
+    const error = await failure(
+      check({
+        'logto-signin': { ...withCode, LayoutTemplate: 'gone' },
+        'logto-generic': { ...withCode, LayoutTemplate: 'gone' },
+      })
+    );
+
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(error.data.errorDescription).toBe(
+      'SignIn: alias "logto-signin" uses the layout "gone", which Postmark does not have. Generic: alias "logto-generic" uses the layout "gone", which Postmark does not have. Nothing was sent.'
+    );
+  });
+
+  it('does not look up the layout that a Layout names', async () => {
+    const seen = postmark({
+      stored: {
+        ...allWithCode(),
+        'logto-generic': {
+          TemplateType: 'Layout',
+          HtmlBody: '{{{@content}}}',
+          LayoutTemplate: 'outer',
+        },
+        outer: { TemplateType: 'Layout', HtmlBody: '{{{@content}}} {{code}}' },
+      },
+    });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toBe(
+      'Generic: alias "logto-generic" is a Layout, and Postmark cannot send a Layout: give the alias or ID of a Standard template that uses it. Nothing was sent.'
+    );
+    expect(seen).not.toContain('/templates/outer');
   });
 
   it('reads a template of several hundred kilobytes', async () => {
