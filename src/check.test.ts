@@ -284,6 +284,12 @@ describe('template look-ups', () => {
   });
 });
 
+class RefusedConnection extends Error {
+  get code() {
+    return 'ECONNREFUSED';
+  }
+}
+
 describe('a failed look-up', () => {
   const stream = 'Could not look up the message stream "outbound" on Postmark.';
 
@@ -329,10 +335,7 @@ describe('a failed look-up', () => {
   });
 
   it('describes a network failure as one', async () => {
-    nock(api)
-      .persist()
-      .get(/.*/)
-      .replyWithError(Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }));
+    nock(api).persist().get(/.*/).replyWithError(new RefusedConnection('connect refused'));
 
     const error = await failure(checkTemplates(configWith()));
 
