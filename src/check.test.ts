@@ -26,7 +26,7 @@ const required = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageT
 const withCode = { Subject: 'Your code', HtmlBody: '<p>{{code}}</p>', TextBody: '{{ code }}' };
 
 type Stored = Record<string, unknown>;
-type Reply = [number, unknown];
+type Reply = [number, unknown] | [number, unknown, Record<string, string>];
 
 /**
  * Answers look-ups like Postmark: `streams` by ID, `stored` templates by alias or ID, anything
@@ -214,6 +214,135 @@ describe('template look-ups', () => {
     expect(error.data.errorDescription).not.toContain('refused the email');
     expect(seen.length).toBeLessThanOrEqual(1 + limits.templateLookups);
   });
+  it('starts no new look-up once one is refused, while the ones under way finish', async () => {
+    const config = withTemplates(12);
+    const asked: string[] = [];
+    nock(api)
+      .persist()
+      .get(/.*/)
+      .reply(async (path) => {
+        if (path.startsWith('/message-streams/')) {
+          return [200, { MessageStreamType: 'Transactional' }];
+        }
+
+        asked.push(path);
+
+        if (path === '/templates/logto-register') {
+          return [422, { ErrorCode: 1105, Message: 'Odd.' }];
+        }
+
+        // The others answer late, so that the refusal arrives while they are under way.
+        await new Promise((resolve) => {
+          setTimeout(resolve, 300);
+        });
+        return [200, withCode];
+      });
+
+    const error = await failure(checkTemplates(config));
+
+    expect(error.data.errorDescription).toMatch(/^Could not look up the template "logto-register"/);
+    expect(asked).toEqual(required.map(({ templateAlias }) => `/templates/${templateAlias}`));
+  });
+
+  it('goes on after a missing template, and names every missing one with what identifies it', async () => {
+    const config = withTemplates(10);
+    postmark({
+      stored: allWithCode([
+        ...required.slice(1).map(({ templateAlias }) => templateAlias),
+        ...[0, 1, 2, 3, 4].map((index) => `localized-${index}`),
+      ]),
+    });
+
+    const error = await failure(checkTemplates(config));
+
+    expect(error.data).toEqual({
+      errorDescription:
+        'Postmark has no template for Register: alias "logto-register"; SignIn (de-x-t5): alias "localized-5". Create them in Postmark, or fix "Templates". Nothing was sent.',
+      advice: 'site',
+      missing: [
+        { usageType: 'Register', templateAlias: 'logto-register' },
+        { usageType: 'SignIn', locale: 'de-x-t5', templateAlias: 'localized-5' },
+      ],
+    });
+  });
+
+  it('says "it" for one missing template, and names one by ID as such', async () => {
+    const config = configWith({
+      templates: [...required, { usageType: 'SignIn', locale: 'de', templateId: 42 }],
+    });
+    postmark({ stored: allWithCode() });
+
+    const error = await failure(checkTemplates(config));
+
+    expect(error.code).toBe(ConnectorErrorCodes.TemplateNotFound);
+    expect(error.data).toEqual({
+      errorDescription:
+        'Postmark has no template for SignIn (de): ID 42. Create it in Postmark, or fix "Templates". Nothing was sent.',
+      advice: 'site',
+      missing: [{ usageType: 'SignIn', locale: 'de', templateId: 42 }],
+    });
+  });
+});
+
+class RefusedConnection extends Error {
+  get code() {
+    return 'ECONNREFUSED';
+  }
+}
+
+describe('a failed look-up', () => {
+  const stream = 'Could not look up the message stream "outbound" on Postmark.';
+
+  it.each<[string, Reply, string, ConnectorErrorCodes]>([
+    [
+      'a 401 without ErrorCode 10',
+      [401, { ErrorCode: 0, Message: 'No token.' }],
+      'Postmark rejected the server token (HTTP 401, Postmark error 0: No token.). Copy a Server API token from Postmark (Servers → your server → API Tokens) into "Server API token".',
+      ConnectorErrorCodes.InvalidConfig,
+    ],
+    [
+      'ErrorCode 10 without a 401',
+      [422, { ErrorCode: 10, Message: 'Bad token.' }],
+      'Postmark rejected the server token (HTTP 422, Postmark error 10: Bad token.). Copy a Server API token from Postmark (Servers → your server → API Tokens) into "Server API token".',
+      ConnectorErrorCodes.InvalidConfig,
+    ],
+    [
+      'a 429 from Postmark',
+      [429, { ErrorCode: 429, Message: 'Slow down.' }, { 'Retry-After': '0' }],
+      'Postmark is limiting how fast this server may send (HTTP 429, Postmark error 429: Slow down.) (after 3 attempts). Try again in a moment.',
+      ConnectorErrorCodes.RateLimitExceeded,
+    ],
+    [
+      "an answer that is not Postmark's",
+      [403, '<h1>Forbidden</h1>'],
+      'Postmark did not answer as Postmark does: HTTP 403 with "Forbidden". A proxy between Logto and Postmark may have answered instead.',
+      ConnectorErrorCodes.General,
+    ],
+    [
+      "Postmark's refusal",
+      [422, { ErrorCode: 1105, Message: 'Odd.' }],
+      'Postmark refused the look-up (HTTP 422, Postmark error 1105: Odd.).',
+      ConnectorErrorCodes.General,
+    ],
+  ])('describes %s in the words for it', async (_, reply, words, code) => {
+    const seen = postmark({ override: () => reply });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.code).toBe(code);
+    expect(error.data.errorDescription).toBe(`${stream} ${words} Nothing was sent.`);
+    expect(seen.every((path) => path === '/message-streams/outbound')).toBe(true);
+  });
+
+  it('describes a network failure as one', async () => {
+    nock(api).persist().get(/.*/).replyWithError(new RefusedConnection('connect refused'));
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toBe(
+      `${stream} Could not reach Postmark at api.postmarkapp.com: ECONNREFUSED (connect refused) (after 3 attempts). Check this server's network, DNS and proxy settings. Nothing was sent.`
+    );
+  });
 });
 
 describe('the message stream', () => {
@@ -222,9 +351,38 @@ describe('the message stream', () => {
 
     const error = await failure(checkTemplates(configWith({ messageStream: 'codes' })));
 
-    expect(error.data.errorDescription).toContain(
-      'Postmark has no message stream "codes" on this server.'
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(error.data).toMatchObject({ advice: 'site', messageStream: 'codes' });
+    expect(error.data.errorDescription).toMatch(
+      /^Postmark has no message stream "codes" on this server\. .* Nothing was sent\.$/
     );
+  });
+
+  it('takes a 404 as a missing stream, whatever its body', async () => {
+    postmark({ override: () => [404, 'Not Found'] });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toMatch(
+      /^Postmark has no message stream "outbound" on this server\./
+    );
+  });
+
+  it.each<[string, Reply]>([
+    ['an answer that is not JSON', [200, '<html>OK</html>']],
+    ["Postmark's error JSON with a 200", [200, { ErrorCode: 1226, Message: 'Not found.' }]],
+  ])('says when it cannot read %s about the stream', async (_, reply) => {
+    postmark({ override: () => reply });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(error.data).toEqual({
+      errorDescription:
+        'Postmark\'s answer about the message stream "outbound" could not be read. Nothing was sent.',
+      advice: 'site',
+      messageStream: 'outbound',
+    });
   });
 
   it.each([
@@ -236,6 +394,7 @@ describe('the message stream', () => {
     const error = await failure(checkTemplates(configWith({ messageStream: 'news' })));
 
     expect(error.data.errorDescription).toContain(`The message stream "news" ${words}`);
+    expect(error.data).toMatchObject({ messageStream: 'news', messageStreamType: type });
     expect(seen).toEqual(['/message-streams/news']);
   });
 
@@ -276,13 +435,41 @@ describe('what each template shows', () => {
       })
     );
 
+    const problems = [
+      'SignIn: alias "logto-signin" never shows {{code}}, so users would get the email without its code: put {{code}} in its subject or body in Postmark (Logto fills "code", under no other name).',
+      'SignIn: alias "logto-signin" uses {{verification_code}}, which Logto does not send for SignIn: add it to "Fixed template values", or remove it from the template.',
+    ];
     expect(error.code).toBe(ConnectorErrorCodes.General);
-    expect(error.data.errorDescription).toContain(
-      'SignIn: alias "logto-signin" never shows {{code}}'
+    expect(error.data).toEqual({
+      errorDescription: `${problems.join(' ')} Nothing was sent.`,
+      advice: 'site',
+      problems,
+    });
+  });
+
+  const variables = (count: number) =>
+    Array.from({ length: count }, (_, index) => `{{v${index}}}`).join(' ');
+
+  it.each([
+    [
+      2,
+      '{{v0}}, {{v1}}, which Logto does not send for SignIn: add them to "Fixed template values", or remove them from the template.',
+    ],
+    [10, `${variables(10).replaceAll(' ', ', ')}, which Logto does not send for SignIn: add them`],
+    [
+      11,
+      `${variables(10).replaceAll(' ', ', ')} and 1 more, which Logto does not send for SignIn: add them to "Fixed template values", or remove them from the template.`,
+    ],
+    [13, `{{v9}} and 3 more, which`],
+  ])('names %i unknown variables, ten at most', async (count, words) => {
+    const error = await failure(
+      check({ 'logto-signin': { Subject: '{{code}}', HtmlBody: variables(count) } })
     );
-    expect(error.data.errorDescription).toContain(
-      '{{verification_code}}, which Logto does not send for SignIn: add it to "Fixed template values"'
-    );
+
+    expect(error.data.errorDescription).toContain(`SignIn: alias "logto-signin" uses {{v0}}, `);
+    expect(error.data.errorDescription).toContain(words);
+    expect(error.data.errorDescription).not.toContain(`{{v10}}`);
+    expect(error.data.errorDescription.includes(' more,')).toBe(count > 10);
   });
 
   it.each([
@@ -365,7 +552,7 @@ describe('what each template shows', () => {
       check({ invite: { Subject: 'Join {{organization.name}}', HtmlBody: '{{code}}' } }, form)
     );
     expect(error.data.errorDescription).toContain(
-      'OrganizationInvitation: alias "invite" never shows {{link}}'
+      'OrganizationInvitation: alias "invite" never shows {{link}}, so users would get the email without its link: put {{link}} in its subject or body in Postmark (Logto fills "link", under no other name).'
     );
     expect(error.data.errorDescription).toContain('{{code}}, which Logto does not send');
 
@@ -398,6 +585,90 @@ describe('what each template shows', () => {
     expect(error.data.errorDescription).toContain(
       'SignIn: alias "logto-signin" cannot be checked: it nests sections deeper than 16'
     );
+  });
+
+  it('names every part of a template it cannot read', async () => {
+    const deep = '{{#a}}'.repeat(40);
+
+    const error = await failure(check({ 'logto-signin': { Subject: deep, HtmlBody: deep } }));
+
+    expect(error.data.errorDescription).toBe(
+      'SignIn: alias "logto-signin" cannot be checked: it nests sections deeper than 16, and nests sections deeper than 16. Nothing was sent.'
+    );
+  });
+
+  it('says which template answer is not a template, or too long', async () => {
+    postmark({
+      stored: allWithCode(),
+      override: (path) =>
+        path === '/templates/logto-signin'
+          ? [200, '<html>'.repeat(3)]
+          : path === '/templates/logto-generic'
+            ? [200, { Subject: 7 }]
+            : undefined,
+    });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(error.data).toEqual({
+      errorDescription:
+        'Postmark\'s answer for the template "logto-signin" could not be read: it is not a template, or longer than 2 MB. Nothing was sent.',
+      advice: 'site',
+      templates: ['logto-signin', 'logto-generic'],
+    });
+  });
+
+  it('names a layout whose look-up fails', async () => {
+    postmark({
+      stored: {
+        ...allWithCode(),
+        'logto-signin': { ...withCode, LayoutTemplate: 'base' },
+      },
+      override: (path) =>
+        path === '/templates/base' ? [422, { ErrorCode: 1105, Message: 'Odd.' }] : undefined,
+    });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toBe(
+      'Could not look up the layout "base" on Postmark. Postmark refused the look-up (HTTP 422, Postmark error 1105: Odd.). Nothing was sent.'
+    );
+  });
+
+  it('names a layout that Postmark does not have, and every template that uses it', async () => {
+    const error = await failure(
+      check({
+        'logto-signin': { ...withCode, LayoutTemplate: 'gone' },
+        'logto-generic': { ...withCode, LayoutTemplate: 'gone' },
+      })
+    );
+
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(error.data.errorDescription).toBe(
+      'SignIn: alias "logto-signin" uses the layout "gone", which Postmark does not have. Generic: alias "logto-generic" uses the layout "gone", which Postmark does not have. Nothing was sent.'
+    );
+  });
+
+  it('does not look up the layout that a Layout names', async () => {
+    const seen = postmark({
+      stored: {
+        ...allWithCode(),
+        'logto-generic': {
+          TemplateType: 'Layout',
+          HtmlBody: '{{{@content}}}',
+          LayoutTemplate: 'outer',
+        },
+        outer: { TemplateType: 'Layout', HtmlBody: '{{{@content}}} {{code}}' },
+      },
+    });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.data.errorDescription).toBe(
+      'Generic: alias "logto-generic" is a Layout, and Postmark cannot send a Layout: give the alias or ID of a Standard template that uses it. Nothing was sent.'
+    );
+    expect(seen).not.toContain('/templates/outer');
   });
 
   it('reads a template of several hundred kilobytes', async () => {
