@@ -78,7 +78,7 @@ type Call = { deadlineAt?: number };
 
 const lookUp = async (path: string, config: PostmarkConfig, { deadlineAt }: Call) =>
   callPostmark({
-    method: 'get',
+    method: 'GET',
     path,
     token: config.serverToken,
     deadlineAt,

@@ -87,7 +87,7 @@ const sendThroughPostmark = async (
 
   const { path, body, context } = await prepareSend(config, message, getI18nEmailTemplate);
   const answer = await callPostmark({
-    method: 'post',
+    method: 'POST',
     path,
     token: config.serverToken,
     body: serialize(body),

@@ -6,7 +6,7 @@ import { callPostmark } from './postmark.js';
 import { type RetryPolicy, backoffMs } from './retry.js';
 
 const api = 'https://api.postmarkapp.com';
-const call = { method: 'post', path: 'email/withTemplate', token: 't0ken', body: '{}' } as const;
+const call = { method: 'POST', path: 'email/withTemplate', token: 't0ken', body: '{}' } as const;
 
 /** Small delays so the tests are quick; each test changes what it is about. */
 const quick: RetryPolicy = {
@@ -218,7 +218,7 @@ describe('callPostmark', () => {
     nock(api).get('/templates/logto-generic').reply(200, { Alias: 'logto-generic' });
 
     const result = await callPostmark(
-      { method: 'get', path: 'templates/logto-generic', token: 't0ken' },
+      { method: 'GET', path: 'templates/logto-generic', token: 't0ken' },
       quick
     );
 
@@ -299,7 +299,7 @@ describe('callPostmark', () => {
         return [200, {}];
       });
 
-    await callPostmark({ method: 'get', path: 'templates/logto-generic', token: 't0ken' }, quick);
+    await callPostmark({ method: 'GET', path: 'templates/logto-generic', token: 't0ken' }, quick);
 
     expect(seen[0]).toMatchObject({
       accept: 'application/json',

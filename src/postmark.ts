@@ -6,7 +6,7 @@ import { type Answer, AttemptTimeoutError, type Exchange, attempt } from './tran
 const postmarkHost = new URL(postmarkApiUrl).host;
 
 export type PostmarkCall = {
-  method: 'get' | 'post';
+  method: 'GET' | 'POST';
   /** Relative to https://api.postmarkapp.com; never a full URL. */
   path: string;
   token: string;
@@ -49,7 +49,7 @@ const headersFor = (token: string, body?: string): Record<string, string> =>
       };
 
 const exchangeFor = ({ method, path, token, body }: PostmarkCall): Exchange => ({
-  method: method === 'get' ? 'GET' : 'POST',
+  method,
   host: postmarkHost,
   path: `/${path}`,
   headers: headersFor(token, body),
