@@ -277,6 +277,20 @@ describe('attempt', () => {
     expect(response.body).toBe('{"ErrorCode":0,');
   });
 
+  it('answers with the status and what came when the body turns to garbage', async () => {
+    const send = setUp((request) => {
+      // A chunk, then a chunk size that is not one: the request errs after its answer began.
+      request.socket.write(
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nf\r\n{"ErrorCode":0,\r\nzz\r\n'
+      );
+    });
+
+    const response = await send();
+
+    expect(response.status).toBe(200);
+    expect(response.body).toBe('{"ErrorCode":0,');
+  });
+
   it('a kept-alive connection the server dropped meanwhile fails with its cause, ECONNRESET', async () => {
     const send = setUp((request, response, body) => {
       if (seen.length === 1) {

@@ -59,7 +59,8 @@ const startRequest = ({ method, host, path, headers, body }: Exchange, agent?: h
 /**
  * Reads `incoming` up to `maxBytes`, then calls `done` with what came. A connection that breaks
  * while the body comes ends the read too: what arrived is the answer. `close` comes once, after
- * the end, a break or `destroy`; an `error` needs a listener only so that it is not thrown.
+ * the end, a break or `destroy`; Node emits an answer's `error` only to listeners, and there are
+ * none, since a break only ends the body.
  */
 const readCappedBody = (
   incoming: IncomingMessage,
@@ -80,9 +81,6 @@ const readCappedBody = (
     if (bytes >= maxBytes) {
       incoming.destroy();
     }
-  });
-  incoming.on('error', () => {
-    // The break ends the body; `close` follows.
   });
   incoming.on('close', () => {
     done(Buffer.concat(chunks, bytes).toString());
