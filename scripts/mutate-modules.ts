@@ -1,6 +1,6 @@
 /**
  * `npm run mutate:modules`: Stryker over src/, one module at a time, each with the test files that
- * exercise it. Every mutant against the whole suite takes hours on two cores; these runs take about
+ * exercise it. Every mutant against the whole suite takes hours on two cores; these runs take under
  * an hour. Each run's tests are part of the whole suite, so a mutant they kill the whole suite kills
  * too: the total printed is a lower bound of the whole suite's score.
  *
