@@ -214,6 +214,7 @@ describe('template look-ups', () => {
     expect(error.data.errorDescription).not.toContain('refused the email');
     expect(seen.length).toBeLessThanOrEqual(1 + limits.templateLookups);
   });
+
   it('starts no new look-up once one is refused, while the ones under way finish', async () => {
     const config = withTemplates(12);
     const asked: string[] = [];
@@ -583,17 +584,27 @@ describe('what each template shows', () => {
     );
 
     expect(error.data.errorDescription).toContain(
-      'SignIn: alias "logto-signin" cannot be checked: it nests sections deeper than 16'
+      'SignIn: alias "logto-signin" cannot be checked: its HTML body nests sections deeper than 16'
     );
   });
 
-  it('names every part of a template it cannot read', async () => {
+  it("names every part of a template it cannot read, its layout's too", async () => {
     const deep = '{{#a}}'.repeat(40);
 
-    const error = await failure(check({ 'logto-signin': { Subject: deep, HtmlBody: deep } }));
+    const error = await failure(
+      check({
+        'logto-signin': {
+          Subject: deep,
+          HtmlBody: '{{code}}',
+          TextBody: deep,
+          LayoutTemplate: 'base',
+        },
+        base: { TemplateType: 'Layout', HtmlBody: deep },
+      })
+    );
 
     expect(error.data.errorDescription).toBe(
-      'SignIn: alias "logto-signin" cannot be checked: it nests sections deeper than 16, and nests sections deeper than 16. Nothing was sent.'
+      'SignIn: alias "logto-signin" cannot be checked: its subject nests sections deeper than 16, and its text body nests sections deeper than 16, and its layout\'s HTML body nests sections deeper than 16. Nothing was sent.'
     );
   });
 

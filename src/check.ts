@@ -189,19 +189,27 @@ const entriesForPostmark = async (
   return config.templates.filter((_, index) => !served[index]);
 };
 
-const fieldsOf = (template: StoredTemplate) =>
-  [template.Subject, template.HtmlBody, template.TextBody].filter(
-    (text): text is string => typeof text === 'string'
-  );
+/** A template's parts as an operator finds them in Postmark's editor. */
+const parts = [
+  ['subject', 'Subject'],
+  ['HTML body', 'HtmlBody'],
+  ['text body', 'TextBody'],
+] as const;
 
 type Reading = { used: string[]; shown: string[]; problems: string[] };
 
-const readStored = (template: StoredTemplate): Reading => {
-  const readings = fieldsOf(template).map((text) => readTemplate(text));
+/** What the template's parts use and show, and why a part cannot be read, naming it: `its subject …`. */
+const readStored = (template: StoredTemplate, owner: string): Reading => {
+  const readings = parts.flatMap(([label, field]) => {
+    const text = template[field];
+    return typeof text === 'string' ? [{ label, ...readTemplate(text) }] : [];
+  });
   return {
     used: readings.flatMap(({ used }) => used),
     shown: readings.flatMap(({ shown }) => shown),
-    problems: readings.flatMap(({ problem }) => (problem ? [problem] : [])),
+    problems: readings.flatMap(({ label, problem }) =>
+      problem ? [`${owner} ${label} ${problem}`] : []
+    ),
   };
 };
 
@@ -219,11 +227,14 @@ const entryProblems = (
     ];
   }
 
-  const readings = [readStored(template), ...(layout ? [readStored(layout)] : [])];
+  const readings = [
+    readStored(template, 'its'),
+    ...(layout ? [readStored(layout, "its layout's")] : []),
+  ];
   const unreadable = readings.flatMap(({ problems }) => problems);
 
   if (unreadable.length > 0) {
-    return [`${name} cannot be checked: it ${unreadable.join(', and ')}.`];
+    return [`${name} cannot be checked: ${unreadable.join(', and ')}.`];
   }
 
   const essential = essentialOf(entry.usageType);

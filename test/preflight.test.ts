@@ -115,7 +115,7 @@ describe('the Console test against the sandbox', () => {
     const error = await errorOf(test(withSignIn('hostile')));
 
     expect(error.data.errorDescription).toContain(
-      'SignIn: alias "hostile" cannot be checked: it nests sections deeper than 16'
+      'SignIn: alias "hostile" cannot be checked: its HTML body nests sections deeper than 16'
     );
   });
 
