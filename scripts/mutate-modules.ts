@@ -106,6 +106,11 @@ const tally = (module: string) => {
 const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)} %`;
 
 const chosen = process.argv.slice(2).filter((argument) => argument !== '--report');
+const unknown = chosen.filter((module) => !modules.includes(module));
+
+if (unknown.length > 0) {
+  throw new Error(`No module ${unknown.join(', ')} in src/; there are ${modules.join(', ')}.`);
+}
 
 if (!process.argv.includes('--report')) {
   for (const module of chosen.length > 0 ? chosen : modules) {
