@@ -3,7 +3,7 @@ import nock from 'nock';
 import { type MockInstance, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { callPostmark } from './postmark.js';
-import { type RetryPolicy, backoffMs } from './retry.js';
+import type { RetryPolicy } from './retry.js';
 
 const api = 'https://api.postmarkapp.com';
 const call = { method: 'POST', path: 'email/withTemplate', token: 't0ken', body: '{}' } as const;
@@ -112,18 +112,6 @@ describe('callPostmark', () => {
 
     expect(result).toMatchObject({ ok: true, attempts: 3 });
     expect(retryWaits(timers)).toEqual(waits);
-  });
-
-  it.each([
-    [1, 0, 300],
-    [1, 1, 600],
-    [2, 0, 600],
-    [2, 1, 1200],
-    [3, 0.5, 1800],
-  ])('backoff before retry %i with a random %d is %i ms', (attempt, random, milliseconds) => {
-    vi.spyOn(Math, 'random').mockReturnValue(random);
-
-    expect(backoffMs({ ...quick, baseDelayMs: 600 }, attempt)).toBe(milliseconds);
   });
 
   it.each([400, 401, 404, 422, 501, 505])('does not retry a %i', async (status) => {
