@@ -175,6 +175,15 @@ const throwFirstFailure = (
   }
 };
 
+/** Each key's template as Postmark answered it; `undefined` where the answer is not one. */
+const readAnswers = (keys: string[], answers: Map<string, PostmarkAnswer>) =>
+  new Map(
+    keys.map((key) => {
+      const answer = answers.get(key);
+      return [key, answer?.ok ? parseJson(storedTemplateGuard, answer.body) : undefined];
+    })
+  );
+
 /** Only entries whose usage type Logto does not serve from its own custom email templates. */
 const entriesForPostmark = async (
   config: PostmarkConfig,
@@ -302,12 +311,7 @@ export const checkTemplates = async (
     );
   }
 
-  const stored = new Map(
-    keys.map((key) => {
-      const answer = answers.get(key);
-      return [key, answer?.ok ? parseJson(storedTemplateGuard, answer.body) : undefined];
-    })
-  );
+  const stored = readAnswers(keys, answers);
   const unreadable = keys.filter((key) => !stored.get(key));
 
   if (unreadable.length > 0) {
@@ -328,12 +332,7 @@ export const checkTemplates = async (
   ];
   const layoutAnswers = await lookUpTemplates(layoutKeys, config, call);
   throwFirstFailure(layoutKeys, layoutAnswers, config, (key) => `the layout "${key}"`);
-  const layouts = new Map(
-    layoutKeys.map((key) => {
-      const answer = layoutAnswers.get(key);
-      return [key, answer?.ok ? parseJson(storedTemplateGuard, answer.body) : undefined];
-    })
-  );
+  const layouts = readAnswers(layoutKeys, layoutAnswers);
 
   const fixed = config.templateModel ?? {};
   const problems = entries.flatMap((entry) => {
