@@ -15,6 +15,8 @@ export default defineConfig({
   outDir: 'lib',
   target: 'node20',
   clean: true,
+  // Logto's core resolves ky 1.2.3 for connectors, whose retries differ; the client carries its own.
+  noExternal: ['ky'],
   dts: false,
   define: {
     BUNDLED_LOGO: JSON.stringify(logo),

@@ -24,36 +24,37 @@ const plan: Record<string, string[]> = {
   config: unit('config'),
   'config-messages': unit('config-messages', 'config'),
   constant: [
-    ...unit('metadata', 'config', 'check', 'transport', 'postmark', 'index'),
+    ...unit('metadata', 'config', 'check', 'postmark/fetch', 'postmark/client', 'index'),
     ...integration('console-form', 'logto'),
   ],
-  errors: unit('errors', 'logto-error', 'postmark-answers', 'postmark', 'check'),
+  errors: unit('errors', 'logto-error', 'postmark-answers', 'postmark/client', 'check'),
   'html-to-text': unit('html-to-text'),
   index: [
     ...unit('index', 'edges', 'readers'),
     ...integration('logto', 'error-readers', 'console-form'),
   ],
-  json: unit('postmark-answers', 'postmark', 'check', 'index'),
+  json: unit('postmark-answers', 'postmark/client', 'check', 'index'),
   locale: unit('locale'),
   'logto-error': unit('logto-error', 'index', 'readers', 'redact'),
   mailbox: unit('mailbox', 'addresses'),
   mustachio: unit('mustachio'),
   payload: unit('payload'),
-  postmark: unit('postmark'),
+  'postmark/client': unit('postmark/client'),
+  'postmark/fetch': unit('postmark/fetch', 'postmark/client'),
   'postmark-answers': unit('postmark-answers', 'index'),
   readers: unit('readers', 'index'),
   redact: unit('redact'),
   request: unit('request', 'index'),
-  retry: unit('retry', 'postmark'),
   sentences: unit('sentences'),
   template: unit('template', 'index'),
-  transport: unit('transport', 'postmark'),
   types: [...unit('config', 'template', 'index', 'request'), ...integration('console-form')],
 };
 
-const modules = readdirSync(path.join(root, 'src'))
+const modules = readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
+  .map((file) => file.split(path.sep).join('/'))
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
-  .map((file) => file.slice(0, -'.ts'.length));
+  .map((file) => file.slice(0, -'.ts'.length))
+  .sort();
 const unplanned = modules.filter((module) => !(module in plan));
 
 if (unplanned.length > 0) {
@@ -79,7 +80,7 @@ const run = (module: string) => {
   mkdirSync(reports, { recursive: true });
   copyFileSync(
     path.join(root, 'reports/mutation/mutation.json'),
-    path.join(reports, `${module}.json`)
+    path.join(reports, `${module.replaceAll('/', '--')}.json`)
   );
 };
 
@@ -87,7 +88,7 @@ type Report = { files: Record<string, { mutants: Array<{ status: string }> }> };
 
 /** Stryker's score: killed and timed-out mutants over all that ran or had no test. */
 const tally = (module: string) => {
-  const file = path.join(reports, `${module}.json`);
+  const file = path.join(reports, `${module.replaceAll('/', '--')}.json`);
 
   if (!existsSync(file)) {
     return;

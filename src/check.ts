@@ -8,7 +8,7 @@ import { parseJson } from './json.js';
 import { readTemplate } from './mustachio.js';
 import { essentialOf, isFilled } from './payload.js';
 import { describeFailure, parsePostmarkError } from './postmark-answers.js';
-import { type PostmarkAnswer, callPostmark } from './postmark.js';
+import { type PostmarkAnswer, callPostmark } from './postmark/client.js';
 import { findCustomTemplate } from './request.js';
 import { describeTemplate, templateKey } from './template.js';
 import type { PostmarkConfig, TemplateConfig } from './types.js';

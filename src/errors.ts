@@ -26,7 +26,14 @@ export const usageLimitExceeded =
 
 /** What went wrong on the way to Postmark, before it is put into words. */
 export type PostmarkFailure =
-  | { kind: 'http'; status: number; body: string; attempts: number }
+  | {
+      kind: 'http';
+      status: number;
+      body: string;
+      attempts: number;
+      /** How long Postmark asked the connector to wait, by its `Retry-After`. */
+      retryAfterMs?: number;
+    }
   | { kind: 'network'; cause: string; code?: string; attempts: number }
   | { kind: 'deadline'; milliseconds: number; attempts: number };
 

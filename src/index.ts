@@ -17,7 +17,7 @@ import {
 import { parseJson } from './json.js';
 import { toLogtoError } from './logto-error.js';
 import { postmarkFailureError } from './postmark-answers.js';
-import { callPostmark } from './postmark.js';
+import { callPostmark } from './postmark/client.js';
 import {
   type Message,
   customEmailBody,

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Factory, buildConnector, consoleTest, loadFactory } from '../sandbox/logto.js';
 import { type Fault, faults } from '../sandbox/postmark-sandbox.js';
 import { routePostmarkTo } from '../sandbox/route.js';
-import { maxAttempts } from '../src/retry.js';
+import { maxAttempts } from '../src/postmark/client.js';
 
 import {
   type RoutedSandbox,

@@ -5,16 +5,10 @@ import type { AddressInfo, Socket } from 'node:net';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { type Certificate, PostmarkRouteAgent, createCertificate } from '../sandbox/route.js';
+import { type Certificate, PostmarkRouteAgent, createCertificate } from '../../sandbox/route.js';
+import { maxAnswerBytes } from '../constant.js';
 
-import { maxAnswerBytes } from './constant.js';
-import {
-  AttemptTimeoutError,
-  type Exchange,
-  NetworkError,
-  type TransportOptions,
-  attempt,
-} from './transport.js';
+import { type AttemptLimits, AttemptTimeoutError, NetworkError, attemptRequest } from './fetch.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
 
@@ -52,30 +46,52 @@ afterAll(async () => {
   server.close();
 });
 
+const { globalAgent } = https;
+
 afterEach(() => {
+  https.globalAgent = globalAgent;
   agent.destroy();
   seen.length = 0;
   closed.length = 0;
 });
 
-const setUp = (handler: Handler, options: Partial<TransportOptions> = {}) => {
-  handle = handler;
-  agent = new PostmarkRouteAgent(port, certificate.cert);
-  return withOptions({ agent, ...options });
+/** The attempt goes through Node's global agent, as in Logto; here it reaches the local server. */
+const useAgent = (next: PostmarkRouteAgent) => {
+  agent = next;
+  https.globalAgent = next;
 };
 
-const withOptions =
-  (options: Partial<TransportOptions>) =>
-  async (exchange: Exchange = postmarkRequest()) =>
-    attempt(exchange, { attemptTimeoutMs: 2000, maxAnswerBytes, ...options });
-
-const postmarkRequest = (body?: string): Exchange => ({
-  method: 'POST',
-  host: 'api.postmarkapp.com',
-  path: '/email/withTemplate',
-  headers: { Accept: 'application/json', 'X-Postmark-Server-Token': 't0ken' },
-  body,
+/** What an attempt answered, read as the client reads it. */
+const answerOf = async (response: Response) => ({
+  status: response.status,
+  retryAfter: response.headers.get('retry-after') ?? undefined,
+  body: await response.text(),
 });
+
+const withOptions =
+  (options: Partial<AttemptLimits>) =>
+  async (request: Request = postmarkRequest()) =>
+    answerOf(
+      await attemptRequest(request, {
+        attemptTimeoutMs: 2000,
+        maxAnswerBytes,
+        deadline: new AbortController().signal,
+        ...options,
+      })
+    );
+
+const setUp = (handler: Handler, options: Partial<AttemptLimits> = {}) => {
+  handle = handler;
+  useAgent(new PostmarkRouteAgent(port, certificate.cert));
+  return withOptions(options);
+};
+
+const postmarkRequest = (body?: string) =>
+  new Request('https://api.postmarkapp.com/email/withTemplate', {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { Accept: 'application/json', 'X-Postmark-Server-Token': 't0ken' },
+    body,
+  });
 
 const ok: Handler = (_, response) => {
   response.writeHead(200, { 'Content-Type': 'application/json' });
@@ -106,7 +122,11 @@ describe('attempt', () => {
 
     const response = await send(postmarkRequest('{"To":"user@example.com"}'));
 
-    expect(response).toEqual({ status: 200, body: '{"ErrorCode":0,"Message":"OK"}' });
+    expect(response).toEqual({
+      status: 200,
+      retryAfter: undefined,
+      body: '{"ErrorCode":0,"Message":"OK"}',
+    });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({
       method: 'POST',
@@ -137,7 +157,7 @@ describe('attempt', () => {
     const controller = new AbortController();
     const timers = vi.spyOn(globalThis, 'setTimeout');
     const cleared = vi.spyOn(globalThis, 'clearTimeout');
-    const send = setUp(handler, { attemptTimeoutMs: 1234, signal: controller.signal });
+    const send = setUp(handler, { attemptTimeoutMs: 1234, deadline: controller.signal });
 
     await send().catch(() => null);
 
@@ -149,19 +169,19 @@ describe('attempt', () => {
 
   it('keeps the connection when the send aborts after its attempt answered', async () => {
     const controller = new AbortController();
-    const send = setUp(ok, { signal: controller.signal });
+    const send = setUp(ok, { deadline: controller.signal });
 
     await send();
     controller.abort();
-    await withOptions({ agent })();
+    await withOptions({})();
 
     expect(seen[1]?.socket).toBe(seen[0]?.socket);
   });
 
   it('verifies TLS: an untrusted certificate ends the attempt before anything is sent', async () => {
     handle = ok;
-    agent = new PostmarkRouteAgent(port);
-    const send = withOptions({ agent });
+    useAgent(new PostmarkRouteAgent(port));
+    const send = withOptions({});
 
     const error = await failureOf(send());
 
@@ -204,7 +224,7 @@ describe('attempt', () => {
 
   it('stops when its signal aborts, and lets go of its socket', async () => {
     const controller = new AbortController();
-    const send = setUp(hang, { signal: controller.signal });
+    const send = setUp(hang, { deadline: controller.signal });
     const reason = new Error('the deadline passed');
     setTimeout(() => {
       controller.abort(reason);
@@ -216,7 +236,7 @@ describe('attempt', () => {
   });
 
   it('sends nothing once its signal has aborted', async () => {
-    const send = setUp(ok, { signal: AbortSignal.abort() });
+    const send = setUp(ok, { deadline: AbortSignal.abort() });
 
     await expect(send()).rejects.toMatchObject({ name: 'AbortError' });
     expect(seen).toHaveLength(0);
@@ -344,7 +364,7 @@ describe('attempt', () => {
           response.end('{}');
         }, 100);
       },
-      { signal: controller.signal }
+      { deadline: controller.signal }
     );
     const reason = new Error('the deadline passed');
 

@@ -2,8 +2,8 @@ import nock from 'nock';
 
 import { type MockInstance, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { callPostmark } from './postmark.js';
-import type { RetryPolicy } from './retry.js';
+import { callPostmark } from './client.js';
+import type { RetryPolicy } from './client.js';
 
 const api = 'https://api.postmarkapp.com';
 const call = { method: 'POST', path: 'email/withTemplate', token: 't0ken', body: '{}' } as const;
@@ -70,7 +70,9 @@ describe('callPostmark', () => {
     const timers = vi.spyOn(globalThis, 'setTimeout');
 
     expect(await callPostmark(call, quick)).toMatchObject({ ok: true, attempts: 2 });
-    expect(retryWaits(timers)).toEqual([0]);
+    // Node runs a timer of 0 ms or less after 1 ms.
+    expect(retryWaits(timers)).toHaveLength(1);
+    expect(retryWaits(timers)[0]).toBeLessThanOrEqual(0);
   });
 
   it.each([
@@ -87,8 +89,26 @@ describe('callPostmark', () => {
     expect(retryWaits(timers)).toEqual([wait]);
   });
 
-  it('shortens a long Retry-After so the retries fit in the deadline', async () => {
-    nock(api).post('/email/withTemplate').reply(503, {}, { 'Retry-After': '120' });
+  it.each([
+    ['the cap', '120', quick],
+    ['the time left', '4', { ...quick, deadlineMs: 3000 }],
+  ])('answers at once when Retry-After asks for more than %s', async (_, retryAfter, policy) => {
+    nock(api).post('/email/withTemplate').reply(503, {}, { 'Retry-After': retryAfter });
+    nock(api).post('/email/withTemplate').reply(200, {});
+
+    expect(await callPostmark(call, policy)).toEqual({
+      ok: false,
+      kind: 'http',
+      status: 503,
+      body: '{}',
+      attempts: 1,
+      retryAfterMs: Number(retryAfter) * 1000,
+    });
+    expect(nock.pendingMocks()).toHaveLength(1);
+  });
+
+  it('waits a Retry-After within the cap and the time left', async () => {
+    nock(api).post('/email/withTemplate').reply(429, {}, { 'Retry-After': '0.05' });
     nock(api).post('/email/withTemplate').reply(200, {});
     const timers = vi.spyOn(globalThis, 'setTimeout');
 
@@ -96,6 +116,17 @@ describe('callPostmark', () => {
 
     expect(result).toMatchObject({ ok: true, attempts: 2 });
     expect(retryWaits(timers)).toEqual([50]);
+  });
+
+  it('waits the cap for a Retry-After it cannot read', async () => {
+    nock(api).post('/email/withTemplate').reply(503, {}, { 'Retry-After': 'soon' });
+    nock(api).post('/email/withTemplate').reply(200, {});
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+
+    const result = await callPostmark(call, { ...quick, retryAfterCapMs: 40 });
+
+    expect(result).toMatchObject({ ok: true, attempts: 2 });
+    expect(retryWaits(timers)).toEqual([40]);
   });
 
   it.each([
@@ -161,13 +192,14 @@ describe('callPostmark', () => {
     });
   });
 
-  it('ends a wait for Retry-After at the deadline, and leaves every timer cleared', async () => {
-    nock(api).post('/email/withTemplate').reply(503, {}, { 'Retry-After': '3' });
+  it('ends a wait before a retry at the deadline, and leaves every timer cleared', async () => {
+    nock(api).post('/email/withTemplate').reply(503, {});
+    vi.spyOn(Math, 'random').mockReturnValue(1);
     const timers = vi.spyOn(globalThis, 'setTimeout');
     const cleared = vi.spyOn(globalThis, 'clearTimeout');
 
     const { result, milliseconds } = await elapsed(async () =>
-      callPostmark(call, { ...quick, deadlineMs: 200 })
+      callPostmark(call, { ...quick, deadlineMs: 200, baseDelayMs: 3000 })
     );
 
     expect(result).toEqual({ ok: false, kind: 'deadline', milliseconds: 200, attempts: 1 });

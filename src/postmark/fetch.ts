@@ -1,0 +1,155 @@
+/**
+ * The `fetch` the Postmark client hands to ky: one attempt, over `node:https`.
+ *
+ * ky decides what is retried and when. What it cannot do is bound an attempt by time and size
+ * through the end of its body (its `timeout` stops at the headers), free the socket of an attempt
+ * it gives up on, or keep a status whose body broke off. Node's global fetch would also cost
+ * several times the CPU of `node:https` per request, and its signals have let a deadline pass
+ * (nodejs/undici#4068). So this file does those four things and nothing else.
+ */
+import type { IncomingMessage } from 'node:http';
+import https from 'node:https';
+
+/** What each attempt of one call is bound by; ky passes it through as fetch's second argument. */
+export type AttemptLimits = {
+  attemptTimeoutMs: number;
+  /** Bytes of an answer kept; the rest is never read. */
+  maxAnswerBytes: number;
+  /** The call's deadline: it ends the attempt at once. */
+  deadline: AbortSignal;
+};
+
+/** An attempt that got no whole answer in time; it was ended and its socket freed. */
+export class AttemptTimeoutError extends Error {
+  get code() {
+    return 'ETIMEDOUT';
+  }
+
+  constructor(readonly milliseconds: number) {
+    super(`no answer within ${milliseconds} ms`);
+    this.name = 'AttemptTimeoutError';
+  }
+}
+
+/** A failure before any answer came (refused, reset, TLS, timeout); `cause` says which. */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super('no answer from Postmark', { cause });
+    this.name = 'NetworkError';
+  }
+}
+
+/** Statuses whose answer has no body, which a `Response` refuses to carry one for. */
+const nullBodyStatuses = new Set([101, 204, 205, 304]);
+
+const toResponse = (incoming: IncomingMessage, body: Uint8Array) => {
+  const status = incoming.statusCode ?? 0;
+  const retryAfter = incoming.headers['retry-after'];
+
+  return new Response(nullBodyStatuses.has(status) ? null : body, {
+    status,
+    headers: retryAfter === undefined ? undefined : { 'retry-after': retryAfter },
+  });
+};
+
+/**
+ * Reads `incoming` up to `maxBytes`, then calls `done` with what came. A connection that breaks
+ * while the body comes ends the read too: what arrived is the answer. `close` comes once, after
+ * the end, a break or `destroy`.
+ */
+const readCappedBody = (
+  incoming: IncomingMessage,
+  maxBytes: number,
+  done: (body: Uint8Array) => void
+) => {
+  const chunks: Uint8Array[] = [];
+  // eslint-disable-next-line @silverhand/fp/no-let
+  let bytes = 0;
+
+  incoming.on('data', (chunk: Uint8Array) => {
+    const kept = chunk.subarray(0, maxBytes - bytes);
+    // eslint-disable-next-line @silverhand/fp/no-mutating-methods
+    chunks.push(kept);
+    // eslint-disable-next-line @silverhand/fp/no-mutation
+    bytes += kept.length;
+
+    if (bytes >= maxBytes) {
+      incoming.destroy();
+    }
+  });
+  incoming.on('close', () => {
+    done(Buffer.concat(chunks, bytes));
+  });
+};
+
+/**
+ * One attempt: TLS verified as Node does, no redirect followed, Node's global agent (kept-alive
+ * connections; `HTTPS_PROXY` with `NODE_USE_ENV_PROXY=1` from Node 22.21). A failure before the
+ * status line rejects as a NetworkError with its cause; once the status has come, the attempt
+ * resolves with it and whatever of the body came, because the status is Postmark's word. It leaves
+ * no timer, listener or socket behind either way.
+ */
+export const attemptRequest = async (
+  request: Request,
+  { attemptTimeoutMs, maxAnswerBytes, deadline }: AttemptLimits
+) => {
+  deadline.throwIfAborted();
+  const url = new URL(request.url);
+  const body = request.body ? await request.text() : undefined;
+
+  return new Promise<Response>((resolve, reject) => {
+    const outgoing = https.request({
+      method: request.method,
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname + url.search,
+      headers: Object.fromEntries(request.headers),
+    });
+    const timer = setTimeout(() => {
+      outgoing.destroy(new AttemptTimeoutError(attemptTimeoutMs));
+    }, attemptTimeoutMs);
+    // eslint-disable-next-line @silverhand/fp/no-let
+    let responded = false;
+
+    // The promise keeps its first outcome; what comes after it (the socket closing on an abort, a
+    // body ending after the deadline) only runs this again, which changes nothing.
+    const release = () => {
+      clearTimeout(timer);
+      deadline.removeEventListener('abort', onAbort);
+    };
+
+    function onAbort() {
+      release();
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      reject(deadline.reason);
+      outgoing.destroy();
+    }
+
+    deadline.addEventListener('abort', onAbort);
+
+    // Once the status line has come, a broken connection only ends the body.
+    outgoing.on('error', (error) => {
+      if (!responded) {
+        release();
+        reject(new NetworkError(error));
+      }
+    });
+
+    outgoing.on('response', (incoming) => {
+      // eslint-disable-next-line @silverhand/fp/no-mutation
+      responded = true;
+      readCappedBody(incoming, maxAnswerBytes, (answer) => {
+        release();
+
+        try {
+          resolve(toResponse(incoming, answer));
+        } catch (error: unknown) {
+          // A status a Response cannot hold (below 200 or above 599) is no answer from Postmark.
+          reject(new NetworkError(error));
+        }
+      });
+    });
+
+    outgoing.end(body);
+  });
+};
