@@ -8,7 +8,7 @@ import ky, { HTTPError, type Options } from 'ky';
 import { maxAnswerBytes, postmarkApiUrl } from '../constant.js';
 import type { PostmarkFailure } from '../errors.js';
 
-import { type AttemptLimits, AttemptTimeoutError, attemptRequest } from './fetch.js';
+import { type AttemptOptions, AttemptTimeoutError, attemptRequest } from './fetch.js';
 
 /**
  * How long one send may take, retries included. The sign-in page gives up on Logto after 10 s, and
@@ -119,9 +119,9 @@ const postmark = ky.create({
   // The attempt's own timer, in fetch.ts, also covers the body.
   timeout: false,
   retry: retryOptions(defaultRetryPolicy),
-  // The `Request` ky made, and the options it does not know: the call's AttemptLimits.
+  // The `Request` ky made, and the options it does not know: the call's AttemptOptions.
   // eslint-disable-next-line no-restricted-syntax
-  fetch: async (request, limits) => attemptRequest(request as Request, limits as AttemptLimits),
+  fetch: async (request, limits) => attemptRequest(request as Request, limits as AttemptOptions),
   hooks: {
     beforeRequest: [
       (_request, { context }, { retryCount }) => {
@@ -228,14 +228,14 @@ export const callPostmark = async (
     deadlineAt: startedAt + deadlineMs,
     retryAfterCapMs: policy.retryAfterCapMs,
   };
-  const limits: AttemptLimits = {
+  const attempt: AttemptOptions = {
+    payload: body,
     attemptTimeoutMs: policy.attemptTimeoutMs,
     maxAnswerBytes: maxBytes,
     deadline: deadline.signal,
   };
   const options: Options = {
     method,
-    body,
     headers: {
       'X-Postmark-Server-Token': token,
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
@@ -243,7 +243,7 @@ export const callPostmark = async (
     signal: deadline.signal,
     context: { call: state },
     ...(policy === defaultRetryPolicy ? {} : { retry: retryOptions(policy) }),
-    ...limits,
+    ...attempt,
   };
 
   try {

@@ -10,8 +10,16 @@
 import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 
-/** What each attempt of one call is bound by; ky passes it through as fetch's second argument. */
-export type AttemptLimits = {
+/**
+ * What each attempt of one call sends and is bound by; ky passes these options, which it does not
+ * know, through as fetch's second argument.
+ */
+export type AttemptOptions = {
+  /**
+   * The request body rides beside ky's `Request`, not in it: ky would make it a stream, tee it for
+   * every attempt and cancel it after, which cost more CPU than the rest of the call.
+   */
+  payload?: string;
   attemptTimeoutMs: number;
   /** Bytes of an answer kept; the rest is never read. */
   maxAnswerBytes: number;
@@ -39,15 +47,28 @@ export class NetworkError extends Error {
   }
 }
 
-/** Statuses whose answer has no body, which a `Response` refuses to carry one for. */
-const nullBodyStatuses = new Set([101, 204, 205, 304]);
+/**
+ * An answer already read: `text()` gives what came, without a body stream to make and read again.
+ * Its headers are the one ky and the client read, `Retry-After`.
+ */
+class ReadResponse extends Response {
+  constructor(
+    private readonly answer: string,
+    init: ResponseInit
+  ) {
+    super(null, init);
+  }
+
+  override async text() {
+    return this.answer;
+  }
+}
 
 const toResponse = (incoming: IncomingMessage, body: Uint8Array) => {
-  const status = incoming.statusCode ?? 0;
   const retryAfter = incoming.headers['retry-after'];
 
-  return new Response(nullBodyStatuses.has(status) ? null : body, {
-    status,
+  return new ReadResponse(Buffer.from(body).toString(), {
+    status: incoming.statusCode,
     headers: retryAfter === undefined ? undefined : { 'retry-after': retryAfter },
   });
 };
@@ -91,11 +112,10 @@ const readCappedBody = (
  */
 export const attemptRequest = async (
   request: Request,
-  { attemptTimeoutMs, maxAnswerBytes, deadline }: AttemptLimits
+  { payload, attemptTimeoutMs, maxAnswerBytes, deadline }: AttemptOptions
 ) => {
   deadline.throwIfAborted();
   const url = new URL(request.url);
-  const body = request.body ? await request.text() : undefined;
 
   return new Promise<Response>((resolve, reject) => {
     const outgoing = https.request({
@@ -150,6 +170,6 @@ export const attemptRequest = async (
       });
     });
 
-    outgoing.end(body);
+    outgoing.end(payload);
   });
 };
