@@ -5,9 +5,13 @@
  * By default everything goes to the local Postmark sandbox (no account needed). With
  * POSTMARK_SERVER_TOKEN and POSTMARK_FROM set (and POSTMARK_TO), it sends through the real
  * Postmark instead; Postmark's test token POSTMARK_API_TEST checks the requests without sending.
+ *
+ * In the sandbox it also runs the package's `templates` command and holds what it writes, as
+ * `postmark templates push` would, so the Console test shows the starter templates passing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +19,7 @@ import { ConnectorError, TemplateType } from '@logto/connector-kit';
 
 import { buildConnector, consoleTest, loadFactory, samplePayload } from '../sandbox/logto.js';
 import {
+  type SandboxTemplate,
   defaultSandboxTemplates,
   sandboxToken,
   startSandbox,
@@ -30,10 +35,16 @@ const newestSource = () =>
       .map((name) => statSync(path.join(root, 'src', name)).mtimeMs)
   );
 
-const buildIfNeeded = () => {
-  const built = path.join(root, 'lib', 'index.js');
+const isFresh = (built: string, newest: number) =>
+  existsSync(built) && statSync(built).mtimeMs >= newest;
 
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource()) {
+const buildIfNeeded = () => {
+  const command = statSync(path.join(root, 'scripts', 'templates.ts')).mtimeMs;
+
+  if (
+    isFresh(path.join(root, 'lib', 'index.js'), newestSource()) &&
+    isFresh(path.join(root, 'lib', 'cli.js'), command)
+  ) {
     return;
   }
 
@@ -54,6 +65,53 @@ const defaultTemplates = Object.values(TemplateType).map((usageType) => ({
 }));
 
 type Row = { send: string; template: string; to: string; outcome: string };
+
+type Entry = { usageType: TemplateType; templateAlias: string; locale?: string };
+
+/**
+ * Runs `connector-postmark-mail templates` for every language into a temporary folder and reads
+ * back what it wrote, by alias, as Postmark stores it after `postmark templates push`.
+ */
+const writeStarters = () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'postmark-templates-'));
+
+  try {
+    const { status, stdout, stderr } = spawnSync(
+      process.execPath,
+      [path.join(root, 'lib', 'cli.js'), 'templates', '--languages', 'all', '--out', out],
+      { encoding: 'utf8' }
+    );
+
+    if (status !== 0) {
+      throw new Error(`The templates command failed: ${stderr}`);
+    }
+
+    const folders = [
+      ...readdirSync(out).filter((name) => name !== '_layouts'),
+      ...readdirSync(path.join(out, '_layouts')).map((name) => path.join('_layouts', name)),
+    ];
+    const stored = Object.fromEntries(
+      folders.map((folder, index): [string, SandboxTemplate] => {
+        const read = (name: string) => readFileSync(path.join(out, folder, name), 'utf8');
+        const meta = JSON.parse(read('meta.json')) as SandboxTemplate & { Alias: string };
+        return [
+          meta.Alias,
+          {
+            TemplateId: 5000 + index,
+            Subject: meta.Subject,
+            HtmlBody: read('content.html'),
+            TextBody: read('content.txt'),
+            TemplateType: meta.TemplateType,
+            LayoutTemplate: meta.LayoutTemplate ?? null,
+          },
+        ];
+      })
+    );
+    return { stored, entries: JSON.parse(stdout) as Entry[] };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+};
 
 const describeOutcome = async (send: () => Promise<unknown>): Promise<[boolean, string]> => {
   try {
@@ -102,6 +160,9 @@ const main = async () => {
   }
 
   const certificate = live ? undefined : await createCertificate();
+  const starters = live ? undefined : writeStarters();
+  // The starters' Console test looks up 181 templates: counted, not listed.
+  let quiet = false;
   const sandbox =
     certificate &&
     (await startSandbox({
@@ -115,9 +176,12 @@ const main = async () => {
           HtmlBody: '<p>Your code is {{verification_code}}.</p>',
           TextBody: 'Your code is {{verification_code}}.',
         },
+        ...starters?.stored,
       },
       log: (line) => {
-        console.log(`  sandbox: ${line}`);
+        if (!quiet) {
+          console.log(`  sandbox: ${line}`);
+        }
       },
     }));
   const unroute = certificate && sandbox && routePostmarkTo(sandbox.port, certificate.cert);
@@ -200,6 +264,28 @@ const main = async () => {
         'logto-sign-in-starter',
         async () => consoleTest(factory, to, starter),
         true
+      );
+    }
+
+    if (starters && sandbox) {
+      const before = sandbox.requests.length;
+      quiet = true;
+      await record(
+        'Console test, starter templates',
+        `${starters.entries.length} from the templates command, 20 languages`,
+        async () => consoleTest(factory, to, { ...config, templates: starters.entries })
+      );
+      quiet = false;
+      console.log(
+        `  sandbox: ${sandbox.requests.length - before} requests for the starters' Console test (not listed)`
+      );
+      const german = await buildConnector(factory, { ...config, templates: starters.entries });
+      await record('SignIn, user in de-CH', 'logto-sign-in-de (starter)', async () =>
+        german.sendMessage({
+          to,
+          type: TemplateType.SignIn,
+          payload: { ...samplePayload(TemplateType.SignIn), locale: 'de-CH' },
+        })
       );
     }
 
