@@ -428,7 +428,7 @@ describe('the command line', () => {
     const out = scratchFolder();
     const { status, stdout } = spawnSync(
       'npm',
-      ['run', '--silent', 'templates', '--', 'templates', '--languages', 'ja,ar', '--out', out],
+      ['run', '--silent', 'templates', '--', '--languages', 'ja,ar', '--out', out],
       { cwd: root, encoding: 'utf8' }
     );
 
