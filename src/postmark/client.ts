@@ -12,10 +12,11 @@ import { type AttemptOptions, AttemptTimeoutError, attemptRequest } from './fetc
 
 /**
  * How long one send may take, retries included. The sign-in page gives up on Logto after 10 s, and
- * Logto needs some of that for its own work and the way back to the browser; past this, the user
- * is better served by a clear error than by a spinner that ends in a browser timeout.
+ * Logto needs some of that for its own work and the way back to the browser (on a busy two-core
+ * host, most of a second); past this, the user is better served by a clear error than by a spinner
+ * that ends in a browser timeout.
  */
-export const sendDeadlineMs = 8500;
+export const sendDeadlineMs = 7500;
 
 /**
  * Postmark answers in well under a second; an attempt that takes 3 s is stuck, not slow. A stuck
@@ -28,7 +29,8 @@ export const maxAttempts = 3;
 
 /**
  * Backoff before retry n is `retryBaseDelayMs * 2^(n-1)`, jittered. Two hung attempts and their
- * backoff take at most 6.9 s, leaving the third at least 1.6 s.
+ * backoff take at most 6.9 s, leaving the third at least 0.6 s: Postmark answers in a few hundred
+ * milliseconds.
  */
 export const retryBaseDelayMs = 300;
 
