@@ -1,8 +1,9 @@
 /**
  * `npm run matrix`: the packed connector on each Logto release it supports. For every release, a
  * temporary folder laid out like that release's `packages/core`, holding only what it ships for
- * connectors (its `@logto/cli`, its `@logto/connector-kit` and zod 3.24.3; no ky, which the
- * connector does not use); then scripts/matrix-release.ts in a fresh process adds, loads and sends. Prints a
+ * connectors (its `@logto/cli`, its `@logto/connector-kit`, zod 3.24.3 and ky 1.2.3, which the
+ * connector must not pick up: it bundles its own); then scripts/matrix-release.ts in a fresh
+ * process adds, loads and sends. Prints a
  * table and exits with 1 when any check fails. Slow (one npm install per release): not part of
  * `npm test`. `npm run matrix -- 1.37.1` runs the rows of one release.
  */
@@ -54,7 +55,12 @@ const prepareInstance = async (folder: string, { logto, kit }: Release) => {
       version: logto,
       private: true,
       type: 'module',
-      dependencies: { '@logto/cli': logto, '@logto/connector-kit': kit, zod: '3.24.3' },
+      dependencies: {
+        '@logto/cli': logto,
+        '@logto/connector-kit': kit,
+        zod: '3.24.3',
+        ky: '1.2.3',
+      },
     })
   );
   await run(

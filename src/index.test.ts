@@ -145,6 +145,40 @@ describe('createConnector', () => {
 });
 
 describe('sendMessage', () => {
+  it.each([
+    [undefined, 'The message has no usage type.'],
+    [7, 'The usage type is not text.'],
+  ])('refuses a usage type of %j in words, and sends nothing', async (type, words) => {
+    const { seen } = postmark([200, okAnswer]);
+
+    // eslint-disable-next-line no-restricted-syntax
+    const result = await failure(send({ type: type as unknown as TemplateType }));
+
+    expect(result.code).toBe(ConnectorErrorCodes.InvalidRequestParameters);
+    expect(result.description).toContain(words);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('sends when the sign-in request names more languages than the lookup reads', async () => {
+    const { seen } = postmark([200, okAnswer]);
+    const localized = [
+      ...templates,
+      { usageType: 'SignIn', templateAlias: 'logto-sign-in-de', locale: 'de' },
+    ];
+    const { sendMessage } = await connector(async () => ({ ...config, templates: localized }));
+    const uiLocales = ['de', ...Array.from({ length: 30 }, (_, index) => `x-tag${index}`)].join(
+      ' '
+    );
+
+    await sendMessage({
+      to: 'user@example.com',
+      type: TemplateType.SignIn,
+      payload: { code: '1', uiLocales },
+    });
+
+    expect(seen[0]?.body).toMatchObject({ TemplateAlias: 'logto-sign-in-de' });
+  });
+
   it('sends the official connector configuration as Postmark expects it', async () => {
     const { seen } = postmark([200, okAnswer]);
     const payload = {

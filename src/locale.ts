@@ -25,12 +25,10 @@ export const localeHintsProblem = ({ locale, uiLocales }: LocaleHints) => {
     return `The language (locale) is ${locale.length} characters long; at most ${limits.languageTag} are accepted.`;
   }
 
-  if (
-    typeof uiLocales === 'string' &&
-    (uiLocales.length > limits.uiLocales ||
-      uiLocales.trim().split(whiteSpace).length > limits.uiLocaleTags)
-  ) {
-    return `The requested languages (ui_locales) exceed ${limits.uiLocaleTags} tags or ${limits.uiLocales} characters.`;
+  // More tags than the lookup reads are not refused: it uses the first ones, and the user gets the
+  // email in the language they asked for first.
+  if (typeof uiLocales === 'string' && uiLocales.length > limits.uiLocales) {
+    return `The requested languages (ui_locales) are ${uiLocales.length} characters long; at most ${limits.uiLocales} are accepted.`;
   }
 };
 

@@ -33,6 +33,16 @@ const clientIp = (ip: unknown) =>
   typeof ip === 'string' && ip.length <= limits.ipAddress && isIP(ip) !== 0 ? ip : undefined;
 
 /** Checks what Logto hands `sendMessage`; the payload itself goes to Postmark as it came. */
+const usageTypeProblem = (type: unknown) => {
+  if (type === undefined) {
+    return 'The message has no usage type.';
+  }
+
+  return typeof type === 'string'
+    ? `The usage type ${JSON.stringify(type.slice(0, 100)).slice(0, 100)} is not one Logto sends.`
+    : 'The usage type is not text.';
+};
+
 export const parseMessage = (data: unknown): Message => {
   if (!isPlainObject(data)) {
     throw invalidRequest('The message to send is missing.');
@@ -52,9 +62,7 @@ export const parseMessage = (data: unknown): Message => {
   const usageType = templateTypeGuard.safeParse(type);
 
   if (!usageType.success) {
-    throw invalidRequest(
-      `The usage type ${JSON.stringify(type).slice(0, 100)} is not one Logto sends.`
-    );
+    throw invalidRequest(usageTypeProblem(type));
   }
 
   if (!isPlainObject(payload)) {
