@@ -373,10 +373,16 @@ const main = async () => {
       retried({ faultsFirst: [faults.rateLimited(0)], seen: ['429', 'accepted'] })
     );
 
-    await check('Retry-After 60 s', async () =>
-      // A wait longer than the cap is shortened to the cap, not refused.
-      retried({ faultsFirst: [faults.rateLimited(60)], seen: ['429', 'accepted'] })
-    );
+    await check('Retry-After 60 s', async () => {
+      // Longer than the send may wait: answered at once, not retried early against Postmark's word.
+      const error = await failedSend(faults.rateLimited(60));
+      assert.equal(error.code, kit.ConnectorErrorCodes.RateLimitExceeded);
+      assert.deepEqual(
+        sandbox.requests.map(({ outcome }) => outcome),
+        ['429']
+      );
+      return 'failed on try 1';
+    });
   } finally {
     await sandbox.stop();
   }

@@ -151,7 +151,6 @@ describe('sendMessage', () => {
   ])('refuses a usage type of %j in words, and sends nothing', async (type, words) => {
     const { seen } = postmark([200, okAnswer]);
 
-    // eslint-disable-next-line no-restricted-syntax
     const result = await failure(send({ type: type as unknown as TemplateType }));
 
     expect(result.code).toBe(ConnectorErrorCodes.InvalidRequestParameters);

@@ -1,4 +1,4 @@
-import { TemplateType } from '@logto/connector-kit';
+import { TemplateType, sendMessagePayloadGuard } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
 import { essentialOf, isFilled } from './payload.js';
@@ -79,5 +79,25 @@ describe('isFilled', () => {
     expect(isFilled('company.address.city', 'SignIn', fixed)).toBe(true);
     expect(isFilled('link', 'SignIn', fixed)).toBe(true);
     expect(isFilled('toString', 'SignIn', fixed)).toBe(false);
+  });
+});
+
+describe('the payload as connector-kit knows it', () => {
+  it('fills every plain field of the installed kit for one usage type or the other', () => {
+    for (const field of Object.keys(sendMessagePayloadGuard.shape)) {
+      expect(
+        isFilled(field, TemplateType.SignIn, {}) ||
+          isFilled(field, TemplateType.OrganizationInvitation, {}),
+        field
+      ).toBe(true);
+    }
+  });
+
+  it('knows the four fields of kits 4.7 to 5.1, code and link each for its own emails', () => {
+    expect(Object.keys(sendMessagePayloadGuard.shape).sort()).toEqual(
+      ['code', 'link', 'locale', 'uiLocales'].sort()
+    );
+    expect(isFilled('link', TemplateType.SignIn, {})).toBe(false);
+    expect(isFilled('code', TemplateType.OrganizationInvitation, {})).toBe(false);
   });
 });
