@@ -107,6 +107,34 @@ describe('callPostmark', () => {
     expect(nock.pendingMocks()).toHaveLength(1);
   });
 
+  it('reads a Retry-After given as a date', async () => {
+    const inAMinute = new Date(Date.now() + 60_000);
+    nock(api).post('/email/withTemplate').reply(429, {}, { 'Retry-After': inAMinute.toUTCString() });
+
+    const result = await callPostmark(call, quick);
+
+    expect(result).toMatchObject({ ok: false, kind: 'http', status: 429, attempts: 1 });
+    const waited = result.ok || result.kind !== 'http' ? undefined : result.retryAfterMs;
+    // The date has whole seconds, and a little time passes before it is read.
+    expect(waited).toBeGreaterThan(57_000);
+    expect(waited).toBeLessThanOrEqual(60_000);
+  });
+
+  it.each([
+    ['without a Retry-After', {}],
+    ['with an empty one', { 'Retry-After': '' }],
+  ])('names no wait for an answer %s', async (_, headers) => {
+    nock(api).post('/email/withTemplate').reply(422, {}, headers);
+
+    expect(await callPostmark(call, quick)).toStrictEqual({
+      ok: false,
+      kind: 'http',
+      status: 422,
+      body: '{}',
+      attempts: 1,
+    });
+  });
+
   it('waits a Retry-After within the cap and the time left', async () => {
     nock(api).post('/email/withTemplate').reply(429, {}, { 'Retry-After': '0.05' });
     nock(api).post('/email/withTemplate').reply(200, {});

@@ -79,9 +79,10 @@ const stateOf = (context: Record<string, unknown>) => context.call as CallState;
  * the deadline. Then the call answers at once, with Postmark's word on when to come back.
  */
 const waitsTooLong = ({ response, options }: HTTPError) => {
-  const waitMs = retryAfterMs(response.headers.get('retry-after') ?? undefined);
+  // One that cannot be read is waited for up to the cap, as ky does.
+  const waitMs = retryAfterMs(response.headers.get('retry-after') ?? undefined) ?? 0;
   const { deadlineAt, retryAfterCapMs } = stateOf(options.context);
-  return waitMs !== undefined && waitMs > Math.min(retryAfterCapMs, deadlineAt - Date.now());
+  return waitMs > Math.min(retryAfterCapMs, deadlineAt - Date.now());
 };
 
 /**
