@@ -109,7 +109,9 @@ describe('callPostmark', () => {
 
   it('reads a Retry-After given as a date', async () => {
     const inAMinute = new Date(Date.now() + 60_000);
-    nock(api).post('/email/withTemplate').reply(429, {}, { 'Retry-After': inAMinute.toUTCString() });
+    nock(api)
+      .post('/email/withTemplate')
+      .reply(429, {}, { 'Retry-After': inAMinute.toUTCString() });
 
     const result = await callPostmark(call, quick);
 
