@@ -16,8 +16,8 @@ import {
 } from './constant.js';
 import { parseJson } from './json.js';
 import { toLogtoError } from './logto-error.js';
-import { postmarkFailureError } from './postmark-answers.js';
 import { callPostmark } from './postmark/client.js';
+import { postmarkFailureError } from './postmark-answers.js';
 import {
   type Message,
   customEmailBody,

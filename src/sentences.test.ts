@@ -104,9 +104,9 @@ describe('userSentence', () => {
   });
 });
 
-describe("the README's toasts", () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const rows = readme
+describe("the errors page's toasts", () => {
+  const page = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
+  const rows = page
     .split('\n')
     .filter((line) => line.startsWith('| '))
     .map((line) => line.split('|').map((cell) => cell.trim()))
