@@ -20,34 +20,50 @@ const integration = (...names: string[]) => names.map((name) => `test/${name}.te
 
 /** Each module of src/ and the tests that reach it, directly or through the connector. */
 const plan: Record<string, string[]> = {
-  check: [...unit('check'), ...integration('preflight')],
-  config: unit('config'),
-  'config-messages': unit('config-messages', 'config'),
+  'config/messages': unit('config/messages', 'config/parse'),
+  'config/parse': unit('config/parse'),
   constant: [
-    ...unit('metadata', 'config', 'check', 'postmark/fetch', 'postmark/client', 'index'),
+    ...unit('metadata', 'config/parse', 'preflight/index', 'postmark/fetch', 'postmark/client'),
+    ...unit('index'),
     ...integration('console-form', 'logto'),
   ],
-  errors: unit('errors', 'logto-error', 'postmark-answers', 'postmark/client', 'check'),
-  'html-to-text': unit('html-to-text'),
+  'email-body/html-to-text': unit('email-body/html-to-text'),
+  'email-body/index': unit('email-body/index', 'index'),
+  'errors/connector-error': unit(
+    'errors/connector-error',
+    'errors/to-logto-error',
+    'postmark/answers',
+    'postmark/client',
+    'preflight/index'
+  ),
+  'errors/readers': unit('errors/readers', 'index'),
+  'errors/redact': unit('errors/redact'),
+  'errors/to-logto-error': unit(
+    'errors/to-logto-error',
+    'index',
+    'errors/readers',
+    'errors/redact'
+  ),
+  'errors/user-messages': unit('errors/user-messages'),
   index: [
-    ...unit('index', 'edges', 'readers'),
-    ...integration('logto', 'error-readers', 'console-form'),
+    ...unit('index', 'errors/readers'),
+    ...integration('edges', 'logto', 'error-readers', 'console-form'),
   ],
-  json: unit('postmark-answers', 'postmark/client', 'check', 'index'),
-  locale: unit('locale'),
-  'logto-error': unit('logto-error', 'index', 'readers', 'redact'),
-  mailbox: unit('mailbox', 'addresses'),
-  mustachio: unit('mustachio'),
-  payload: unit('payload'),
+  language: unit('language'),
+  mailbox: [...unit('mailbox'), ...integration('addresses')],
+  message: [...unit('message', 'index'), ...integration('hostile')],
+  'postmark/answers': unit('postmark/answers', 'index'),
   'postmark/client': unit('postmark/client'),
   'postmark/fetch': unit('postmark/fetch', 'postmark/client'),
-  'postmark-answers': unit('postmark-answers', 'index'),
-  readers: unit('readers', 'index'),
-  redact: unit('redact'),
-  request: unit('request', 'index'),
-  sentences: unit('sentences'),
+  'postmark/json': unit('postmark/answers', 'postmark/client', 'preflight/index', 'index'),
+  'preflight/index': [...unit('preflight/index'), ...integration('preflight')],
+  'preflight/logto-payload': unit('preflight/logto-payload'),
+  'preflight/mustachio': unit('preflight/mustachio'),
   template: unit('template', 'index'),
-  types: [...unit('config', 'template', 'index', 'request'), ...integration('console-form')],
+  types: [
+    ...unit('config/parse', 'template', 'index', 'email-body/index'),
+    ...integration('console-form'),
+  ],
 };
 
 const modules = readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })

@@ -6,27 +6,21 @@ import {
   ConnectorType,
 } from '@logto/connector-kit';
 
-import { checkTemplates } from './check.js';
-import { parseConfig, parseSavedConfig } from './config.js';
+import { parseConfig, parseSavedConfig } from './config/parse.js';
 import {
   consoleTestDeadlineMs,
   defaultMetadata,
   sendEmailPath,
   sendWithTemplatePath,
 } from './constant.js';
-import { parseJson } from './json.js';
-import { toLogtoError } from './logto-error.js';
+import { customEmailBody, serialize, templateEmailBody } from './email-body/index.js';
+import { toLogtoError } from './errors/to-logto-error.js';
+import { type Message, parseMessage } from './message.js';
+import { postmarkFailureError } from './postmark/answers.js';
 import { callPostmark } from './postmark/client.js';
-import { postmarkFailureError } from './postmark-answers.js';
-import {
-  type Message,
-  customEmailBody,
-  findCustomTemplate,
-  parseMessage,
-  serialize,
-  templateEmailBody,
-} from './request.js';
-import { chooseTemplate, describeTemplate } from './template.js';
+import { parseJson } from './postmark/json.js';
+import { checkTemplates } from './preflight/index.js';
+import { chooseTemplate, describeTemplate, findCustomTemplate } from './template.js';
 import { type PostmarkConfig, postmarkConfigGuard, postmarkSendResultGuard } from './types.js';
 
 const prepareSend = async (

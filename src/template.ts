@@ -1,6 +1,6 @@
-import { TemplateType } from '@logto/connector-kit';
+import { type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 
-import { type LocaleHints, candidateLocales, lookupLocale } from './locale.js';
+import { type LocaleHints, candidateLocales, lookupLocale } from './language.js';
 import type { TemplateConfig } from './types.js';
 
 const entryFor = (templates: TemplateConfig[], usageType: string, candidates: string[]) => {
@@ -36,3 +36,17 @@ export const templateKey = (entry: TemplateConfig) =>
 /** The template as the operator wrote it: `alias "logto-sign-in"` or `ID 12345`. */
 export const describeTemplate = (entry: TemplateConfig) =>
   entry.templateId === undefined ? `alias "${entry.templateAlias}"` : `ID ${entry.templateId}`;
+
+/**
+ * Logto's own email template for a usage type and language, if the operator made one. Like
+ * Logto's other email connectors, a failing lookup means the provider's own template.
+ */
+export const findCustomTemplate = async (
+  getI18nEmailTemplate: GetI18nEmailTemplate | undefined,
+  type: TemplateType,
+  locale?: string
+) => {
+  try {
+    return await getI18nEmailTemplate?.(type, locale);
+  } catch {}
+};

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { TemplateType, templateTypeGuard } from '@logto/connector-kit';
 
 import { limits, serverSetting } from './constant.js';
-import { isLanguageTag } from './locale.js';
+import { isLanguageTag } from './language.js';
 import { formatMailbox, parseMailbox } from './mailbox.js';
 
 /** Logto cannot sign users up, in or reset passwords, nor run the Console test, without these. */

@@ -10,8 +10,8 @@ import { TemplateType } from '@logto/connector-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { defaultMetadata } from '../src/constant.js';
-import { readTemplate } from '../src/mustachio.js';
-import { essentialOf, isFilled } from '../src/payload.js';
+import { essentialOf, isFilled } from '../src/preflight/logto-payload.js';
+import { readTemplate } from '../src/preflight/mustachio.js';
 import { templatesGuard } from '../src/types.js';
 
 import {

@@ -6,7 +6,7 @@
 import ky, { HTTPError, type Options } from 'ky';
 
 import { maxAnswerBytes, postmarkApiUrl } from '../constant.js';
-import type { PostmarkFailure } from '../errors.js';
+import type { PostmarkFailure } from '../errors/connector-error.js';
 
 import { type AttemptOptions, AttemptTimeoutError, attemptRequest } from './fetch.js';
 

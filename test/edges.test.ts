@@ -7,8 +7,8 @@ import nock from 'nock';
 import { TemplateType } from '@logto/connector-kit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { parseConfig } from './config.js';
-import createConnector from './index.js';
+import { parseConfig } from '../src/config/parse.js';
+import createConnector from '../src/index.js';
 
 const api = 'https://api.postmarkapp.com';
 const templates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({

@@ -2,8 +2,8 @@ import { type ZodError, type ZodIssue } from 'zod';
 
 import { ConnectorErrorCodes } from '@logto/connector-kit';
 
-import { defaultMetadata } from './constant.js';
-import { connectorError } from './errors.js';
+import { defaultMetadata } from '../constant.js';
+import { connectorError } from '../errors/connector-error.js';
 
 const formatPath = (path: ReadonlyArray<string | number>) =>
   path

@@ -1,9 +1,10 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
-import { type Advice, usageLimitExceeded } from './errors.js';
-import { lookupLocale } from './locale.js';
-import { userSentences } from './sentences.js';
-import { isPlainObject } from './types.js';
+import { lookupLocale } from '../language.js';
+import { isPlainObject } from '../types.js';
+
+import { type Advice, usageLimitExceeded } from './connector-error.js';
+import { userSentences } from './user-messages.js';
 
 const languages = Object.keys(userSentences);
 

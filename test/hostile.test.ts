@@ -11,12 +11,13 @@ import nock from 'nock';
 import { TemplateType } from '@logto/connector-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { parseConfig } from './config.js';
-import createConnector from './index.js';
-import { parseMailbox } from './mailbox.js';
-import { describeFailure } from './postmark-answers.js';
-import { toSafeConnectorError } from './redact.js';
-import { customEmailBody, parseMessage } from './request.js';
+import { parseConfig } from '../src/config/parse.js';
+import { customEmailBody } from '../src/email-body/index.js';
+import { toSafeConnectorError } from '../src/errors/redact.js';
+import createConnector from '../src/index.js';
+import { parseMailbox } from '../src/mailbox.js';
+import { parseMessage } from '../src/message.js';
+import { describeFailure } from '../src/postmark/answers.js';
 
 const megabyte = 1024 * 1024;
 /** `character` repeated to `bytes` in all; a megabyte unless said otherwise. */

@@ -1,7 +1,7 @@
 import { TemplateType, sendMessagePayloadGuard } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
-import { essentialOf, isFilled } from './payload.js';
+import { essentialOf, isFilled } from './logto-payload.js';
 
 describe('essentialOf', () => {
   it('is the link for an invitation and the code for every other email', () => {

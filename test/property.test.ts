@@ -8,7 +8,7 @@ import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connec
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import createConnector from './index.js';
+import createConnector from '../src/index.js';
 
 const api = 'https://api.postmarkapp.com';
 const hex = fc.constantFrom(...'0123456789abcdef');

@@ -1,9 +1,10 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { parseConfig, parseSavedConfig, savedConfigSlots } from './config.js';
-import { defaultMetadata } from './constant.js';
-import { postmarkConfigGuard } from './types.js';
+import { defaultMetadata } from '../constant.js';
+import { postmarkConfigGuard } from '../types.js';
+
+import { parseConfig, parseSavedConfig, savedConfigSlots } from './parse.js';
 
 const templates = [
   { usageType: 'Register', templateAlias: 'logto-register' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { candidateLocales, isLanguageTag, localeHintsProblem, lookupLocale } from './locale.js';
+import { candidateLocales, isLanguageTag, localeHintsProblem, lookupLocale } from './language.js';
 
 const lookup = (offered: string[], ...wanted: string[]) =>
   lookupLocale(offered, (tag) => tag, wanted);

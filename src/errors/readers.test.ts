@@ -7,7 +7,8 @@ import nock from 'nock';
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import createConnector from './index.js';
+import createConnector from '../index.js';
+
 import { present, userSentence } from './readers.js';
 
 const api = 'https://api.postmarkapp.com';

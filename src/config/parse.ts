@@ -1,5 +1,6 @@
-import { invalidConfig } from './config-messages.js';
-import { type PostmarkConfig, postmarkConfigGuard } from './types.js';
+import { type PostmarkConfig, postmarkConfigGuard } from '../types.js';
+
+import { invalidConfig } from './messages.js';
 
 /** The configuration, checked; an `invalid_config` error that names each wrong field otherwise. */
 export const parseConfig = (input: unknown): PostmarkConfig => {

@@ -1,7 +1,7 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { connectorError } from './errors.js';
+import { connectorError } from './connector-error.js';
 
 describe('connectorError', () => {
   it('carries the sentence and the details, and tells the user to contact the site unless told otherwise', () => {
@@ -33,7 +33,7 @@ describe('usageLimitExceeded', () => {
 
   it("is the kit's usage_limit_exceeded code where the kit has it (5.1.1 and later)", async () => {
     vi.resetModules();
-    const { usageLimitExceeded } = await import('./errors.js');
+    const { usageLimitExceeded } = await import('./connector-error.js');
 
     expect(usageLimitExceeded).toBe('usage_limit_exceeded');
   });
@@ -45,7 +45,7 @@ describe('usageLimitExceeded', () => {
       const { UsageLimitExceeded: _, ...olderCodes } = kit.ConnectorErrorCodes;
       return { ...kit, ConnectorErrorCodes: olderCodes };
     });
-    const { usageLimitExceeded } = await import('./errors.js');
+    const { usageLimitExceeded } = await import('./connector-error.js');
 
     expect(usageLimitExceeded).toBe('general');
   });

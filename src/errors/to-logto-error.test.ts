@@ -2,9 +2,9 @@
 import { ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
-import { connectorError } from './errors.js';
-import { toLogtoError } from './logto-error.js';
+import { connectorError } from './connector-error.js';
 import { userSentence } from './readers.js';
+import { toLogtoError } from './to-logto-error.js';
 
 const failure = () =>
   connectorError(ConnectorErrorCodes.General, 'Postmark could not take the email.', {}, 'retry');

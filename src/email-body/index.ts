@@ -1,84 +1,17 @@
-import { isIP } from 'node:net';
-
 import {
   ConnectorErrorCodes,
   type EmailTemplateDetails,
-  type GetI18nEmailTemplate,
-  type SendMessagePayload,
-  type TemplateType,
   replaceSendMessageHandlebars,
-  templateTypeGuard,
 } from '@logto/connector-kit';
 
-import { limits, maxRequestBytes } from './constant.js';
-import { type Advice, connectorError } from './errors.js';
+import { limits, maxRequestBytes } from '../constant.js';
+import { connectorError } from '../errors/connector-error.js';
+import { formatMailbox, fromWithSendFrom, parseMailbox } from '../mailbox.js';
+import { type Message, invalidRequest } from '../message.js';
+import type { PostmarkConfig, TemplateConfig } from '../types.js';
+
 import { htmlToText } from './html-to-text.js';
-import { localeHintsProblem } from './locale.js';
-import { formatMailbox, fromWithSendFrom, parseMailbox, parseRecipient } from './mailbox.js';
-import { type PostmarkConfig, type TemplateConfig, isPlainObject } from './types.js';
 
-/** A send as Logto asks for it, checked. */
-export type Message = {
-  to: string;
-  type: TemplateType;
-  payload: SendMessagePayload;
-  /** The address Logto saw the request come from, when it is one. */
-  ip?: string;
-};
-
-const invalidRequest = (description: string, advice: Advice = 'site') =>
-  connectorError(ConnectorErrorCodes.InvalidRequestParameters, description, {}, advice);
-
-const clientIp = (ip: unknown) =>
-  typeof ip === 'string' && ip.length <= limits.ipAddress && isIP(ip) !== 0 ? ip : undefined;
-
-/** Checks what Logto hands `sendMessage`; the payload itself goes to Postmark as it came. */
-const usageTypeProblem = (type: unknown) => {
-  if (type === undefined) {
-    return 'The message has no usage type.';
-  }
-
-  return typeof type === 'string'
-    ? `The usage type ${JSON.stringify(type.slice(0, 100)).slice(0, 100)} is not one Logto sends.`
-    : 'The usage type is not text.';
-};
-
-export const parseMessage = (data: unknown): Message => {
-  if (!isPlainObject(data)) {
-    throw invalidRequest('The message to send is missing.');
-  }
-
-  const { to, type, payload = {}, ip } = data;
-  const recipient =
-    typeof to === 'string' ? parseRecipient(to) : { problem: 'is missing or not text' };
-
-  if ('problem' in recipient) {
-    throw invalidRequest(
-      `The recipient ${recipient.problem}. It must be one bare email address, such as user@example.com.`,
-      'address'
-    );
-  }
-
-  const usageType = templateTypeGuard.safeParse(type);
-
-  if (!usageType.success) {
-    throw invalidRequest(usageTypeProblem(type));
-  }
-
-  if (!isPlainObject(payload)) {
-    throw invalidRequest('The message payload must be an object.');
-  }
-
-  const localeProblem = localeHintsProblem(payload);
-
-  if (localeProblem) {
-    throw invalidRequest(localeProblem);
-  }
-
-  return { to: recipient.address, type: usageType.data, payload, ip: clientIp(ip) };
-};
-
-/** What Postmark's Activity can be filtered by: the flow, the language, and the operator's own. */
 const metadataFor = (config: PostmarkConfig, { type, payload, ip }: Message) => ({
   usage_type: type,
   ...(typeof payload.locale === 'string' && payload.locale && { locale: payload.locale }),
@@ -160,20 +93,6 @@ const replyToOf = (replyTo: string) => {
   }
 
   return formatMailbox(mailbox);
-};
-
-/**
- * Logto's own email template for a usage type and language, if the operator made one. Like
- * Logto's other email connectors, a failing lookup means the provider's own template.
- */
-export const findCustomTemplate = async (
-  getI18nEmailTemplate: GetI18nEmailTemplate | undefined,
-  type: TemplateType,
-  locale?: string
-) => {
-  try {
-    return await getI18nEmailTemplate?.(type, locale);
-  } catch {}
 };
 
 /** The body of `POST /email` for one of Logto's own email templates. */

@@ -2,8 +2,9 @@
 import { ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
-import type { SendContext } from './errors.js';
-import { describeFailure } from './postmark-answers.js';
+import type { SendContext } from '../errors/connector-error.js';
+
+import { describeFailure } from './answers.js';
 
 const context = {
   from: 'no-reply@acme.com',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { describe, expect, it } from 'vitest';
 
-import { invalidConfig } from './config-messages.js';
+import { invalidConfig } from './messages.js';
 
 describe('configuration messages at their edge', () => {
   const issues = (count: number) =>

@@ -3,9 +3,10 @@ import nock from 'nock';
 import { ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { checkTemplates } from './check.js';
-import { parseConfig } from './config.js';
-import { consoleTestDeadlineMs, limits } from './constant.js';
+import { parseConfig } from '../config/parse.js';
+import { consoleTestDeadlineMs, limits } from '../constant.js';
+
+import { checkTemplates } from './index.js';
 
 const api = 'https://api.postmarkapp.com';
 

@@ -11,8 +11,8 @@ import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connec
 import emailAddresses from 'email-addresses';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import createConnector from './index.js';
-import { userSentence } from './readers.js';
+import { userSentence } from '../src/errors/readers.js';
+import createConnector from '../src/index.js';
 
 const api = 'https://api.postmarkapp.com';
 const templates = ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({

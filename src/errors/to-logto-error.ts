@@ -1,8 +1,9 @@
 import { type ConnectorError, templateTypeGuard } from '@logto/connector-kit';
 
+import { isPlainObject } from '../types.js';
+
 import { present } from './readers.js';
 import { toSafeConnectorError } from './redact.js';
-import { isPlainObject } from './types.js';
 
 /** What the error's readers need from a message that may not have passed its checks. */
 const readerHints = (data: unknown) => ({

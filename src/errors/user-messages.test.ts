@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { userSentence } from './readers.js';
-import { userSentences } from './sentences.js';
+import { userSentences } from './user-messages.js';
 
 /** The languages of Logto's sign-in page (`@logto/phrases-experience`). */
 const signInLanguages =
@@ -105,7 +105,7 @@ describe('userSentence', () => {
 });
 
 describe("the errors page's toasts", () => {
-  const page = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
+  const page = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
   const rows = page
     .split('\n')
     .filter((line) => line.startsWith('| '))

@@ -8,8 +8,9 @@ import { z } from 'zod';
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import createConnector from './index.js';
-import { excerptLength } from './postmark-answers.js';
+import createConnector from '../index.js';
+import { excerptLength } from '../postmark/answers.js';
+
 import { redactHosts, toSafeConnectorError } from './redact.js';
 
 const api = 'https://api.postmarkapp.com';

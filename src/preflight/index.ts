@@ -2,16 +2,16 @@ import { z } from 'zod';
 
 import { ConnectorErrorCodes, type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 
-import { limits, maxTemplateAnswerBytes, messageStreamPath, templatePath } from './constant.js';
-import { connectorError } from './errors.js';
-import { parseJson } from './json.js';
+import { limits, maxTemplateAnswerBytes, messageStreamPath, templatePath } from '../constant.js';
+import { connectorError } from '../errors/connector-error.js';
+import { describeFailure, parsePostmarkError } from '../postmark/answers.js';
+import { type PostmarkAnswer, callPostmark } from '../postmark/client.js';
+import { parseJson } from '../postmark/json.js';
+import { describeTemplate, templateKey, findCustomTemplate } from '../template.js';
+import type { PostmarkConfig, TemplateConfig } from '../types.js';
+
+import { essentialOf, isFilled } from './logto-payload.js';
 import { readTemplate } from './mustachio.js';
-import { essentialOf, isFilled } from './payload.js';
-import { type PostmarkAnswer, callPostmark } from './postmark/client.js';
-import { describeFailure, parsePostmarkError } from './postmark-answers.js';
-import { findCustomTemplate } from './request.js';
-import { describeTemplate, templateKey } from './template.js';
-import type { PostmarkConfig, TemplateConfig } from './types.js';
 
 type Failure = Extract<PostmarkAnswer, { ok: false }>;
 

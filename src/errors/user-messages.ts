@@ -1,4 +1,4 @@
-import type { Advice } from './errors.js';
+import type { Advice } from './connector-error.js';
 
 /**
  * What the sign-in page tells the user when an email fails, after Logto's own prefix: one block

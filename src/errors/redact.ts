@@ -1,6 +1,6 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
-import { connectorError } from './errors.js';
+import { connectorError } from './connector-error.js';
 
 /** Postmark's own names are public and tell the operator where to look. */
 const postmarkHosts = new Set(['api.postmarkapp.com', 'status.postmarkapp.com', 'postmarkapp.com']);

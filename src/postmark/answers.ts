@@ -6,10 +6,11 @@ import {
   type SendContext,
   connectorError,
   usageLimitExceeded,
-} from './errors.js';
+} from '../errors/connector-error.js';
+import { redactHosts } from '../errors/redact.js';
+import { type PostmarkError, postmarkErrorGuard } from '../types.js';
+
 import { parseJson } from './json.js';
-import { redactHosts } from './redact.js';
-import { type PostmarkError, postmarkErrorGuard } from './types.js';
 
 /** Postmark's error JSON, when the body is one. */
 export const parsePostmarkError = (body: string): PostmarkError | undefined =>
