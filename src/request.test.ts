@@ -1,4 +1,9 @@
-import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+import {
+  ConnectorError,
+  ConnectorErrorCodes,
+  TemplateType,
+  replaceSendMessageHandlebars,
+} from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
 import { parseConfig } from './config.js';
@@ -146,6 +151,102 @@ describe('language hints', () => {
     expect(
       message({ payload: { uiLocales: Array.from({ length: 16 }, () => 'de').join(' ') } }).to
     ).toBe('user@example.com');
+  });
+});
+
+describe("values filled into Logto's custom template", () => {
+  const filled = (
+    template: { subject?: string; content: string; contentType?: 'text/html' | 'text/plain' },
+    payload: Record<string, unknown>
+  ): { Subject: string; HtmlBody?: string; TextBody?: string } =>
+    customEmailBody(
+      config,
+      { subject: 'S', ...template },
+      message({ payload: { code: '123456', ...payload } })
+    );
+
+  it.each([
+    [
+      'a link in a name',
+      '<a href="https://evil.example/">Claim your prize</a>',
+      '&lt;a href=&quot;https://evil.example/&quot;&gt;Claim your prize&lt;/a&gt;',
+    ],
+    ['a script', '<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
+    ['an ampersand and an apostrophe', "Tom & Jerry's", 'Tom &amp; Jerry&#39;s'],
+    ['an entity, which stays text', '&lt;b&gt;', '&amp;lt;b&amp;gt;'],
+    ['plain words', 'Acme Cloud', 'Acme Cloud'],
+  ])('puts %s into an HTML body as text', (_, name, escaped) => {
+    const body = filled(
+      { content: '<p>Welcome to <b>{{application.name}}</b>: {{code}}</p>' },
+      { application: { name } }
+    );
+
+    expect(body.HtmlBody).toBe(`<p>Welcome to <b>${escaped}</b>: 123456</p>`);
+    expect(body.HtmlBody).not.toMatch(/<(?!\/?[bp]>)/);
+    // The plain-text part reads the name as it was typed.
+    expect(body.TextBody).toBe(`Welcome to ${name}: 123456`);
+  });
+
+  it('keeps a value inside a quoted attribute', () => {
+    const body = filled(
+      { content: '<img alt="{{application.name}}" src="https://acme.com/logo.png">' },
+      { application: { name: '" onerror="alert(1)' } }
+    );
+
+    expect(body.HtmlBody).toBe(
+      '<img alt="&quot; onerror=&quot;alert(1)" src="https://acme.com/logo.png">'
+    );
+  });
+
+  it('fills an HTML body as connector-kit does when no value needs escaping', () => {
+    const content =
+      '<p>{{code}} {{ code }} {{{code}}} {{user.name}} {{missing}} {{application}} {{application.id}}</p>';
+    const payload = { user: { name: 'Ana' }, application: { id: 7 } };
+
+    expect(filled({ content }, payload).HtmlBody).toBe(
+      replaceSendMessageHandlebars(content, { code: '123456', locale: 'pt-BR', ...payload })
+    );
+    expect(filled({ content }, payload).HtmlBody).toBe(
+      '<p>123456 123456 {123456} Ana {{missing}} [object Object] 7</p>'
+    );
+  });
+
+  it('leaves the body of a plain-text template as connector-kit fills it', () => {
+    const body = filled(
+      { content: 'Welcome to {{application.name}} & co', contentType: 'text/plain' },
+      { application: { name: '<b>Acme</b> & "Co"' } }
+    );
+
+    expect(body.TextBody).toBe('Welcome to <b>Acme</b> & "Co" & co');
+    expect(body).not.toHaveProperty('HtmlBody');
+  });
+
+  it.each([
+    ['CR LF', 'Acme\r\nBcc: x@evil.example'],
+    ['LF', 'Acme\nBcc: x@evil.example'],
+    ['CR', 'Acme\rBcc: x@evil.example'],
+    ['a vertical tab', 'Acme\vBcc: x@evil.example'],
+    ['a form feed', 'Acme\fBcc: x@evil.example'],
+    ['NEL', 'Acme\u0085Bcc: x@evil.example'],
+    ['a line separator', 'Acme\u2028Bcc: x@evil.example'],
+    ['a paragraph separator', 'Acme\u2029Bcc: x@evil.example'],
+    ['several', 'Acme\r\n\r\n\u2028Bcc: x@evil.example'],
+  ])('gives the subject no line break from a value with %s', (_, name) => {
+    const body = filled(
+      { subject: 'Your {{application.name}} code: {{code}}', content: '<p>{{code}}</p>' },
+      { application: { name } }
+    );
+
+    expect(body.Subject).toBe('Your Acme Bcc: x@evil.example code: 123456');
+  });
+
+  it("keeps the subject's own text, and does not write a value in it as HTML", () => {
+    const body = filled(
+      { subject: 'Line one\n{{application.name}}', content: '<p>{{code}}</p>' },
+      { application: { name: 'Tom & <Jerry>' } }
+    );
+
+    expect(body.Subject).toBe('Line one\nTom & <Jerry>');
   });
 });
 

@@ -168,6 +168,39 @@ export const findCustomTemplate = async (
   } catch {}
 };
 
+// A handlebar as connector-kit's `replaceSendMessageHandlebars` finds one; the two parts around
+// the name never match what the name matches, so a search takes linear time.
+const handlebar = /{{\s*[\w.]+\s*}}/g;
+
+/**
+ * Fills `text` as connector-kit does (each handlebar once, a value never read as one again),
+ * passing each value through `encode` on its way in. A handlebar left as it is has nothing that
+ * either encoding changes.
+ */
+const fillEncoded = (
+  text: string,
+  payload: SendMessagePayload,
+  encode: (value: string) => string
+) => text.replaceAll(handlebar, (found) => encode(replaceSendMessageHandlebars(found, payload)));
+
+const htmlEntities: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Text as HTML shows it, in an element or in a quoted attribute: no value can add markup. */
+export const escapeHtml = (value: string) =>
+  value.replaceAll(/["&'<>]/g, (character) => htmlEntities[character] ?? character);
+
+// Every character that ends a line somewhere: CR, LF, VT, FF, NEL and Unicode's two separators.
+const lineBreaks = /[\n\v\f\r\u0085\u2028\u2029]+/g;
+
+/** A value on the subject's one line. */
+export const oneLine = (value: string) => value.replaceAll(lineBreaks, ' ');
+
 /** The body of `POST /email` for one of Logto's own email templates. */
 export const customEmailBody = (
   config: PostmarkConfig,
@@ -175,15 +208,17 @@ export const customEmailBody = (
   message: Message
 ) => {
   const fill = (text: string) => replaceSendMessageHandlebars(text, message.payload);
-  const content = fill(template.content);
+  const isText = template.contentType === 'text/plain';
+  // In HTML, a user's name or an organization's is text: it may never add a tag or a link.
+  const content = isText
+    ? fill(template.content)
+    : fillEncoded(template.content, message.payload, escapeHtml);
 
   return {
     From: template.sendFrom ? fromOf(fill(template.sendFrom), config) : config.fromEmail,
     To: message.to,
-    Subject: fill(template.subject),
-    ...(template.contentType === 'text/plain'
-      ? { TextBody: content }
-      : { HtmlBody: content, ...textPart(content) }),
+    Subject: fillEncoded(template.subject, message.payload, oneLine),
+    ...(isText ? { TextBody: content } : { HtmlBody: content, ...textPart(content) }),
     ...sendingOptions(
       config,
       message,
