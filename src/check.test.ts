@@ -316,7 +316,7 @@ describe('a failed look-up', () => {
     [
       "an answer that is not Postmark's",
       [403, '<h1>Forbidden</h1>'],
-      'Postmark did not answer as Postmark does: HTTP 403 with "Forbidden". A proxy between Logto and Postmark may have answered instead.',
+      'Postmark did not answer as Postmark does: HTTP 403 with "Forbidden". A proxy or firewall between Logto and Postmark may have refused the request: let this server reach api.postmarkapp.com.',
       ConnectorErrorCodes.General,
     ],
     [

@@ -119,6 +119,12 @@ describe('each answer, its code and its advice', () => {
     [500, postmark(0), ConnectorErrorCodes.General, 'retry'],
     [422, postmark(1234), ConnectorErrorCodes.General, 'site'],
     [502, '<h1>Bad gateway</h1>', ConnectorErrorCodes.General, 'retry'],
+    [404, '<h1>Not Found</h1>', ConnectorErrorCodes.General, 'retry'],
+    // A proxy's own page: the user cannot wait it out.
+    [407, '<h1>Proxy Authentication Required</h1>', ConnectorErrorCodes.General, 'site'],
+    [407, '', ConnectorErrorCodes.General, 'site'],
+    [403, '<html><body>Access denied by policy</body></html>', ConnectorErrorCodes.General, 'site'],
+    [403, postmark(0), ConnectorErrorCodes.General, 'site'],
   ])('reads a %i with %j as %s, advising %s', (status, body, code, advice) => {
     expect(http(status, body)).toMatchObject({ code, advice });
   });

@@ -35,6 +35,12 @@ const excerpt = (body: string) => {
   return text.length > excerptLength ? `${text.slice(0, excerptLength)}…` : text;
 };
 
+/** What an answer that is not Postmark's said, as a few words after its status. */
+const answerQuote = (body: string) => {
+  const answer = excerpt(body);
+  return answer ? ` with "${answer}"` : ' with an empty body';
+};
+
 const attemptsNote = (attempts: number) => (attempts > 1 ? ` (after ${attempts} attempts)` : '');
 
 const seconds = (milliseconds: number) => `${Math.round(milliseconds / 100) / 10} s`;
@@ -150,6 +156,19 @@ const httpRules: HttpRule[] = [
       `Postmark could not take the email (${said})${attemptsNote(attempts)}. Postmark may be having trouble; see https://status.postmarkapp.com.`,
   },
   {
+    // A proxy's own page refusing the request, or asking for its credentials: no retry, and no
+    // wait, lets this site send until its operator changes something.
+    when: ({ code, status }) => code === undefined && (status === 403 || status === 407),
+    code: ConnectorErrorCodes.General,
+    advice: 'site',
+    describe: ({ status, body, attempts }) =>
+      `Postmark did not answer as Postmark does: HTTP ${status}${answerQuote(body)}${attemptsNote(attempts)}. ${
+        status === 407
+          ? 'A proxy between Logto and Postmark asks for credentials: put them in the proxy address Logto is given, or let this server reach api.postmarkapp.com without it.'
+          : 'A proxy or firewall between Logto and Postmark may have refused the request: let this server reach api.postmarkapp.com.'
+      }`,
+  },
+  {
     when: ({ code }) => code !== undefined,
     code: ConnectorErrorCodes.General,
     advice: 'site',
@@ -162,8 +181,7 @@ const notPostmark: Omit<HttpRule, 'when'> = {
   code: ConnectorErrorCodes.General,
   advice: 'retry',
   describe: ({ status, body, attempts }) => {
-    const answer = excerpt(body);
-    const answered = `HTTP ${status}${answer ? ` with "${answer}"` : ' with an empty body'}${attemptsNote(attempts)}`;
+    const answered = `HTTP ${status}${answerQuote(body)}${attemptsNote(attempts)}`;
     // An outage shows first at Postmark's own edge, which answers without Postmark's JSON too.
     return status >= 500
       ? `Postmark, or a proxy in between, answered ${answered}. Postmark may be having trouble; see https://status.postmarkapp.com.`

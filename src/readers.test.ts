@@ -143,6 +143,20 @@ describe('a real send', () => {
     expect(JSON.stringify(data)).not.toContain('10.1.2.3');
   });
 
+  it.each([
+    [407, '<html><h1>407 Proxy Authentication Required</h1></html>'],
+    [403, '<html><h1>Forbidden</h1><p>Blocked by the web filter.</p></html>'],
+  ])("tells the user the site cannot send after a proxy's own %i page", async (status, page) => {
+    postmarkAnswers(status, page);
+
+    const { code, data } = await realSend();
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(data.errorDescription).toBe(userSentence('site', 'en'));
+    expect(data.errorDescription).not.toBe(userSentence('retry', 'en'));
+    expect(data).toMatchObject({ reason: 'general', status, attempts: 1 });
+  });
+
   it('keeps the codes Logto answers with 429: rate limit', async () => {
     postmarkAnswers(429, { ErrorCode: 429, Message: 'Rate limit exceeded.' }, 3);
 
