@@ -102,6 +102,28 @@ describe('a real send', () => {
     expect(data).not.toHaveProperty('advice');
   });
 
+  it("starts the audit log's line with the operator's sentence, in any language", async () => {
+    postmarkAnswers(401, tokenRejected);
+    const { sendMessage } = await createConnector({ getConfig: async () => config });
+
+    const error: unknown = await sendMessage({
+      to: 'user@example.com',
+      type: TemplateType.SignIn,
+      payload: { code: '123456', locale: 'de' },
+    }).catch((error: unknown) => error);
+    expect(error).toBeInstanceOf(ConnectorError);
+    const data = (error as ConnectorError).data as Record<string, unknown>;
+
+    expect(Object.keys(data).slice(0, 2)).toEqual(['operatorMessage', 'errorDescription']);
+    // What the audit log shows: the error as text.
+    expect(String(error)).toMatch(
+      /^Error: ConnectorError: {"operatorMessage":"Postmark rejected the server token/
+    );
+    expect(String(error).indexOf('Postmark rejected')).toBeLessThan(
+      String(error).indexOf('Diese Website')
+    );
+  });
+
   it.each([
     ['de-CH', 'Diese Website kann gerade keine E-Mails senden.'],
     ['fr', "Ce site ne peut pas envoyer d'e-mails pour le moment."],
