@@ -159,7 +159,11 @@ describe('parseConfig', () => {
       },
       'remove the repeated SignIn (locale DE)',
     ],
-    [{ ...valid, replyTo: 'nobody' }, 'Reply-To (replyTo): must be one address'],
+    [{ ...valid, replyTo: 'nobody' }, 'Reply-To (replyTo): is not an address: give one address'],
+    [
+      { ...valid, replyTo: 'help@example.com, Sales' },
+      'Reply-To (replyTo): has an entry 2 of 2 that is not an address: give one address or a list of at most 50',
+    ],
     [
       { ...valid, trackLinks: 'Always' },
       "Link tracking (trackLinks): Invalid enum value. Expected 'ServerSetting' | 'None' | 'HtmlAndText'",
@@ -209,6 +213,13 @@ describe('parseConfig', () => {
       templateModel: null,
     });
     expect(config).toEqual(valid);
+  });
+
+  it('keeps a Reply-To list as Postmark should receive it', () => {
+    expect(
+      parseConfig({ ...valid, replyTo: 'Acme, Support <help@example.com>,sales@example.com' })
+        .replyTo
+    ).toBe('"Acme, Support" <help@example.com>, sales@example.com');
   });
 
   it('keeps every sending option it is given', () => {

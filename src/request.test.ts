@@ -357,13 +357,26 @@ describe("the sender and Reply-To of Logto's custom template", () => {
     });
   });
 
-  it('refuses a replyTo that is not one address', () => {
+  it('refuses a replyTo that is not an address, or a list of them', () => {
     expect(failure({ replyTo: 'help desk' })).toEqual({
       code: ConnectorErrorCodes.InvalidConfig,
       errorDescription:
-        "The Reply-To (replyTo) of Logto's email template must be one address, such as help@your.domain or Support <help@your.domain>.",
+        'The Reply-To (replyTo) of Logto\'s email template is not an address: give one address or a list of at most 50 separated by commas, each of at most 254 characters with only ASCII letters before the @, such as help@your.domain or Support <help@your.domain>, "Acme, Sales" <sales@your.domain>.',
       advice: 'site',
     });
+    expect(failure({ replyTo: 'help@acme.com, , sales@acme.com' }).errorDescription).toContain(
+      "The Reply-To (replyTo) of Logto's email template has an entry 2 of 3 that is empty (a comma too many): give one address or a list"
+    );
+  });
+
+  it('sends a replyTo list as one Reply-To, each address checked and written out', () => {
+    const body = customEmailBody(
+      config,
+      { ...custom, replyTo: '{{application.name}} <help@acme.com>, sales@bücher.example' },
+      message({ payload: { code: '1', application: { name: 'Acme, Inc' } } })
+    );
+
+    expect(body.ReplyTo).toBe('"Acme, Inc" <help@acme.com>, sales@xn--bcher-kva.example');
   });
 });
 

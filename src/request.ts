@@ -14,8 +14,13 @@ import { limits, maxRequestBytes } from './constant.js';
 import { type Advice, connectorError } from './errors.js';
 import { htmlToText } from './html-to-text.js';
 import { localeHintsProblem } from './locale.js';
-import { formatMailbox, fromWithSendFrom, parseMailbox, parseRecipient } from './mailbox.js';
-import { type PostmarkConfig, type TemplateConfig, isPlainObject } from './types.js';
+import {
+  formatMailboxList,
+  fromWithSendFrom,
+  parseMailboxList,
+  parseRecipient,
+} from './mailbox.js';
+import { type PostmarkConfig, type TemplateConfig, isPlainObject, replyToShape } from './types.js';
 
 /** A send as Logto asks for it, checked. */
 export type Message = {
@@ -143,15 +148,15 @@ const fromOf = (sendFrom: string, { fromEmail }: PostmarkConfig) => {
 };
 
 const replyToOf = (replyTo: string) => {
-  const mailbox = parseMailbox(replyTo);
+  const parsed = parseMailboxList(replyTo);
 
-  if (!mailbox) {
+  if ('problem' in parsed) {
     throw templateError(
-      `The Reply-To (replyTo) of Logto's email template must be one address, such as help@your.domain or Support <help@your.domain>.`
+      `The Reply-To (replyTo) of Logto's email template ${parsed.problem}: give ${replyToShape}.`
     );
   }
 
-  return formatMailbox(mailbox);
+  return formatMailboxList(parsed.mailboxes);
 };
 
 /**
