@@ -107,7 +107,7 @@ describe('parseConfig', () => {
         ...valid,
         templates: [...templates, { usageType: 'SignIn', templateAlias: 'again' }],
       },
-      'remove the repeated SignIn',
+      'Templates (templates): each usage type may appear once per locale; remove the repeated SignIn',
     ],
     [
       {
@@ -157,7 +157,7 @@ describe('parseConfig', () => {
           { usageType: 'SignIn', locale: 'DE', templateAlias: 'b' },
         ],
       },
-      'remove the repeated SignIn (locale DE)',
+      'Templates (templates): each usage type may appear once per locale; remove the repeated SignIn (locale DE)',
     ],
     [{ ...valid, replyTo: 'nobody' }, 'Reply-To (replyTo): is not an address: give one address'],
     [
@@ -187,7 +187,14 @@ describe('parseConfig', () => {
     ['{}', 'The configuration must be an object with serverToken, fromEmail and templates'],
   ])('rejects %j, naming the field and the reason', (input, expected) => {
     const description = descriptionOf(input);
-    expect(description).toMatch(/^The Postmark connector's configuration is invalid\. /);
+    // What to fix comes first: the field, by label and key, or the shape the whole must have.
+    const field = /^(?<label>[^(:]+) \((?<key>\w+)[).[]/.exec(expected)?.groups;
+    expect(description).toMatch(
+      field
+        ? `Correct "${field.label}" (${field.key}) in the connector's settings. `
+        : /^The configuration (?:is missing: it )?must be an object/
+    );
+    expect(description.indexOf('. ')).toBeLessThanOrEqual(160);
     expect(description).toContain(expected);
   });
 

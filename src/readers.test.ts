@@ -161,7 +161,7 @@ describe('a real send', () => {
 
     expect(data.errorDescription).toBe(userSentence('retry', 'en'));
     expect(data).toMatchObject({ reason: 'general', attempts: 3 });
-    expect(data.operatorMessage).toContain('Could not reach Postmark at api.postmarkapp.com');
+    expect(data.operatorMessage).toMatch(/^This server could not reach Postmark: /);
     expect(JSON.stringify(data)).not.toContain('10.1.2.3');
   });
 
@@ -185,7 +185,7 @@ describe('a real send', () => {
     const { code, data } = await realSend();
 
     expect(code).toBe(ConnectorErrorCodes.RateLimitExceeded);
-    expect(data.operatorMessage).toContain('(after 3 attempts)');
+    expect(data.operatorMessage).toContain('After 3 attempts, Postmark answered HTTP 429');
   });
 
   it('keeps the codes Logto answers with 429: usage limit', async () => {
@@ -194,7 +194,7 @@ describe('a real send', () => {
     const { code, data } = await realSend();
 
     expect(code).toBe(ConnectorErrorCodes.UsageLimitExceeded);
-    expect(data.operatorMessage).toContain('Check its credits and status in Postmark');
+    expect(data.operatorMessage).toContain('check its credits and status in Postmark');
   });
 
   it('says nothing of the configuration to the user when it is invalid', async () => {
@@ -236,7 +236,7 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.General);
     expect(data.errorDescription).toMatch(
-      /^The Postmark connector's configuration is invalid\. Sender \(fromEmail\): must be one address/
+      /^Correct "Sender" \(fromEmail\) in the connector's settings\. Sender \(fromEmail\): must be one address/
     );
   });
 });

@@ -279,7 +279,7 @@ describe('what parseMessage refuses, and what the reader of the error is told', 
     [['user@example.com'], 'The message to send is missing.', 'site'],
     [
       { ...valid, to: undefined },
-      'The recipient is missing or not text. It must be one bare email address, such as user@example.com.',
+      'The recipient is missing or not text: it must be one bare email address, such as user@example.com.',
       'address',
     ],
     [{ ...valid, type: 'Welcome' }, 'The usage type "Welcome" is not one Logto sends.', 'site'],
@@ -301,7 +301,7 @@ describe('what parseMessage refuses, and what the reader of the error is told', 
   it('says what is wrong with a recipient it refuses', () => {
     const { errorDescription, advice } = refusal({ ...valid, to: 'a@example.com, b@example.com' });
 
-    expect(errorDescription).toMatch(/^The recipient .+\. It must be one bare email address/);
+    expect(errorDescription).toMatch(/^The recipient [^.]+: it must be one bare email address/);
     expect(errorDescription).not.toContain('is missing or not text');
     expect(advice).toBe('address');
   });
@@ -352,7 +352,7 @@ describe("the sender and Reply-To of Logto's custom template", () => {
     expect(failure({ sendFrom: 'N'.repeat(300) })).toEqual({
       code: ConnectorErrorCodes.InvalidConfig,
       errorDescription:
-        "The sender (sendFrom) of Logto's email template is not one Postmark can send from: give a name, an address, or Name <address>, with at most 256 characters of name and 254 of address.",
+        "Correct the sender (sendFrom) of Logto's email template: give a name, an address, or Name <address>. It may have at most 256 characters of name and 254 of address.",
       advice: 'site',
     });
   });
@@ -361,11 +361,11 @@ describe("the sender and Reply-To of Logto's custom template", () => {
     expect(failure({ replyTo: 'help desk' })).toEqual({
       code: ConnectorErrorCodes.InvalidConfig,
       errorDescription:
-        'The Reply-To (replyTo) of Logto\'s email template is not an address: give one address or a list of at most 50 separated by commas, each of at most 254 characters with only ASCII letters before the @, such as help@your.domain or Support <help@your.domain>, "Acme, Sales" <sales@your.domain>.',
+        'Correct the Reply-To (replyTo) of Logto\'s email template: it is not an address. Give one address or a list of at most 50 separated by commas, each of at most 254 characters with only ASCII letters before the @, such as help@your.domain or Support <help@your.domain>, "Acme, Sales" <sales@your.domain>.',
       advice: 'site',
     });
     expect(failure({ replyTo: 'help@acme.com, , sales@acme.com' }).errorDescription).toContain(
-      "The Reply-To (replyTo) of Logto's email template has an entry 2 of 3 that is empty (a comma too many): give one address or a list"
+      "Correct the Reply-To (replyTo) of Logto's email template: it has an entry 2 of 3 that is empty (a comma too many). Give one address or a list"
     );
   });
 
@@ -411,10 +411,11 @@ describe('serialize', () => {
   it('refuses one byte more, saying how large it is', () => {
     expect(refusal('x'.repeat(tenMegabytes - 1))).toMatchObject({
       code: ConnectorErrorCodes.InvalidRequestParameters,
-      errorDescription: 'The email is 10.0 MB; Postmark accepts at most 10 MB per request.',
+      errorDescription:
+        'Make the email smaller: it is 10.0 MB, and Postmark accepts at most 10 MB per request.',
     });
     expect(refusal('x'.repeat(15 * 1024 * 1024)).errorDescription).toMatch(
-      /^The email is 15\.0 MB;/
+      /^Make the email smaller: it is 15\.0 MB,/
     );
   });
 });

@@ -49,7 +49,7 @@ export const parseMessage = (data: unknown): Message => {
 
   if ('problem' in recipient) {
     throw invalidRequest(
-      `The recipient ${recipient.problem}. It must be one bare email address, such as user@example.com.`,
+      `The recipient ${recipient.problem}: it must be one bare email address, such as user@example.com.`,
       'address'
     );
   }
@@ -140,7 +140,7 @@ const fromOf = (sendFrom: string, { fromEmail }: PostmarkConfig) => {
 
   if (from === undefined) {
     throw templateError(
-      `The sender (sendFrom) of Logto's email template is not one Postmark can send from: give a name, an address, or Name <address>, with at most ${limits.displayName} characters of name and ${limits.address} of address.`
+      `Correct the sender (sendFrom) of Logto's email template: give a name, an address, or Name <address>. It may have at most ${limits.displayName} characters of name and ${limits.address} of address.`
     );
   }
 
@@ -152,7 +152,7 @@ const replyToOf = (replyTo: string) => {
 
   if ('problem' in parsed) {
     throw templateError(
-      `The Reply-To (replyTo) of Logto's email template ${parsed.problem}: give ${replyToShape}.`
+      `Correct the Reply-To (replyTo) of Logto's email template: it ${parsed.problem}. Give ${replyToShape}.`
     );
   }
 
@@ -249,7 +249,7 @@ export const serialize = (body: unknown) => {
 
   if (bytes > maxRequestBytes) {
     throw invalidRequest(
-      `The email is ${(bytes / 1024 / 1024).toFixed(1)} MB; Postmark accepts at most 10 MB per request.`
+      `Make the email smaller: it is ${(bytes / 1024 / 1024).toFixed(1)} MB, and Postmark accepts at most 10 MB per request.`
     );
   }
 

@@ -1,5 +1,6 @@
 import { TemplateType } from '@logto/connector-kit';
 
+import { clip } from './errors.js';
 import { type LocaleHints, candidateLocales, lookupLocale } from './locale.js';
 import type { TemplateConfig } from './types.js';
 
@@ -36,3 +37,14 @@ export const templateKey = (entry: TemplateConfig) =>
 /** The template as the operator wrote it: `alias "logto-sign-in"` or `ID 12345`. */
 export const describeTemplate = (entry: TemplateConfig) =>
   entry.templateId === undefined ? `alias "${entry.templateAlias}"` : `ID ${entry.templateId}`;
+
+/**
+ * An entry as a sentence names it, `SignIn (de): alias "logto-sign-in-de"`, its locale and alias
+ * clipped, so that the sentence stays short.
+ */
+export const describeEntry = (entry: TemplateConfig) =>
+  `${entry.usageType}${entry.locale ? ` (${clip(entry.locale, 12)})` : ''}: ${
+    entry.templateId === undefined
+      ? `alias "${clip(entry.templateAlias, 24)}"`
+      : describeTemplate(entry)
+  }`;
