@@ -245,8 +245,7 @@ export const defaultMetadata: ConnectorMetadata = {
       type: ConnectorConfigFormItemType.Json,
       required: false,
       defaultValue: {},
-      tooltip:
-        'Text values added to the Metadata of every email, such as { "tenant": "acme" }, to filter Postmark\'s Activity. Every email already carries usage_type and locale. At most 7 entries; names up to 20 characters, values up to 80.',
+      tooltip: `Text values added to the Metadata of every email, such as { "tenant": "acme" }, to filter Postmark's Activity. Every email already carries usage_type and locale. At most ${limits.metadataEntries} entries; names up to ${limits.metadataName} characters, values up to ${limits.metadataValue}.`,
     },
     {
       key: 'headers',
