@@ -43,6 +43,10 @@ export const limits = {
   displayName: 256,
   /** A display name, its address, and the brackets and spaces between them. */
   mailbox: 520,
+  /** Postmark sends a message to at most 50 recipients; a Reply-To list needs no more. */
+  replyToAddresses: 50,
+  /** That many mailboxes, each with a comma and a space after it. */
+  mailboxList: 50 * (520 + 2),
   serverToken: 256,
   templates: 200,
   templateAlias: 256,
@@ -187,7 +191,7 @@ export const defaultMetadata: ConnectorMetadata = {
       type: ConnectorConfigFormItemType.Text,
       required: false,
       placeholder: 'support@your.domain',
-      tooltip: "Where replies go. A Logto custom email template's own Reply-To wins over this one.",
+      tooltip: `Where replies go: one address, or up to ${limits.replyToAddresses} separated by commas, such as support@your.domain, Sales <sales@your.domain>. A Logto custom email template's own Reply-To wins over this one.`,
     },
     {
       key: 'tag',
@@ -241,8 +245,7 @@ export const defaultMetadata: ConnectorMetadata = {
       type: ConnectorConfigFormItemType.Json,
       required: false,
       defaultValue: {},
-      tooltip:
-        'Text values added to the Metadata of every email, such as { "tenant": "acme" }, to filter Postmark\'s Activity. Every email already carries usage_type and locale. At most 7 entries; names up to 20 characters, values up to 80.',
+      tooltip: `Text values added to the Metadata of every email, such as { "tenant": "acme" }, to filter Postmark's Activity. Every email already carries usage_type and locale. At most ${limits.metadataEntries} entries; names up to ${limits.metadataName} characters, values up to ${limits.metadataValue}.`,
     },
     {
       key: 'headers',

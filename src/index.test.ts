@@ -442,7 +442,7 @@ describe('errors from Postmark', () => {
       401,
       { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' },
       ConnectorErrorCodes.InvalidConfig,
-      'Postmark rejected the server token (HTTP 401, Postmark error 10: Request does not contain a valid Server token.)',
+      'Postmark rejected the server token: copy the Server API token from Postmark (Servers → your server → API Tokens) into "Server API token". Postmark answered HTTP 401, error 10: "Request does not contain a valid Server token."',
     ],
     [
       422,
@@ -454,37 +454,37 @@ describe('errors from Postmark', () => {
       422,
       { ErrorCode: 400, Message: "The 'From' address you supplied is not a Sender Signature." },
       ConnectorErrorCodes.InvalidConfig,
-      'Postmark will not send from Acme <no-reply@acme.com> (HTTP 422, Postmark error 400:',
+      'Postmark will not send from no-reply@acme.com: confirm it as a Sender Signature, verify its domain, or change "Sender". Postmark answered HTTP 422, error 400:',
     ],
     [
       422,
       { ErrorCode: 401, Message: 'Sender signature not confirmed.' },
       ConnectorErrorCodes.InvalidConfig,
-      'Postmark will not send from Acme <no-reply@acme.com>',
+      'Postmark will not send from no-reply@acme.com:',
     ],
     [
       422,
       { ErrorCode: 1101, Message: 'Template not found.' },
       ConnectorErrorCodes.TemplateNotFound,
-      'Postmark has no template with alias "logto-sign-in" for usage type SignIn on this server (HTTP 422, Postmark error 1101: Template not found.)',
+      'Postmark has no template with alias "logto-sign-in" for SignIn: create it there, or fix "Templates". Postmark answered HTTP 422, error 1101: "Template not found."',
     ],
     [
       422,
       { ErrorCode: 405, Message: 'Not allowed to send: out of credits.' },
       ConnectorErrorCodes.UsageLimitExceeded,
-      'The Postmark account may not send right now (HTTP 422, Postmark error 405',
+      'The Postmark account may not send right now: check its credits and status in Postmark. Postmark answered HTTP 422, error 405',
     ],
     [
       422,
       { ErrorCode: 412, Message: 'Account pending approval.' },
       ConnectorErrorCodes.UsageLimitExceeded,
-      'Postmark error 412: Account pending approval.',
+      'error 412: "Account pending approval."',
     ],
     [
       422,
       { ErrorCode: 413, Message: 'Account may not send.' },
       ConnectorErrorCodes.UsageLimitExceeded,
-      'Postmark error 413',
+      'HTTP 422, error 413',
     ],
     [
       422,
@@ -493,25 +493,25 @@ describe('errors from Postmark', () => {
         Message: 'You tried to send to a recipient that has been marked as inactive.',
       },
       ConnectorErrorCodes.General,
-      'Postmark will not send to user@example.com: the address is inactive',
+      "Postmark will not send to user@example.com, an inactive address: if it is valid, reactivate it under the stream's Suppressions.",
     ],
     [
       422,
       { ErrorCode: 300, Message: 'Invalid email request.' },
       ConnectorErrorCodes.General,
-      'Postmark refused the email (HTTP 422, Postmark error 300: Invalid email request.)',
+      'Postmark refused the email: fix what its answer names. Postmark answered HTTP 422, error 300: "Invalid email request."',
     ],
     [
       422,
       { ErrorCode: 1105, Message: 'TemplateModel is invalid.' },
       ConnectorErrorCodes.General,
-      'Postmark refused the email with template alias "logto-sign-in" (HTTP 422, Postmark error 1105',
+      'Postmark refused the email with template alias "logto-sign-in": fix what its answer names. Postmark answered HTTP 422, error 1105',
     ],
     [
       404,
       'Not found',
       ConnectorErrorCodes.General,
-      'Postmark did not answer as Postmark does: HTTP 404 with "Not found"',
+      'Something other than Postmark answered: check this server\'s proxy settings for api.postmarkapp.com. The answer was HTTP 404 with "Not found", not Postmark\'s.',
     ],
   ])('maps HTTP %i %j to %s', async (status, body, expectedCode, expected) => {
     postmark([status, body]);
@@ -546,7 +546,7 @@ describe('errors from Postmark', () => {
 
     expect(code).toBe(ConnectorErrorCodes.General);
     expect(description).toBe(
-      'Postmark, or a proxy in between, answered HTTP 502 with "502 Bad Gateway nginx" (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.'
+      'Postmark, or a proxy between Logto and Postmark, is having trouble: see https://status.postmarkapp.com, and try again later. After 3 attempts, the answer was HTTP 502 with "502 Bad Gateway nginx", not Postmark\'s.'
     );
   });
 
@@ -560,7 +560,7 @@ describe('errors from Postmark', () => {
     const { code, description, error } = await failure(send());
 
     expect(code).toBe(ConnectorErrorCodes.RateLimitExceeded);
-    expect(description).toContain('(after 3 attempts)');
+    expect(description).toContain('After 3 attempts, Postmark answered HTTP 429:');
     expect(error.data).toMatchObject({ attempts: 3 });
     expect(seen).toHaveLength(3);
   });
@@ -575,7 +575,7 @@ describe('errors from Postmark', () => {
 
     expect(code).toBe(ConnectorErrorCodes.General);
     expect(description).toMatch(
-      /^Could not reach Postmark at api\.postmarkapp\.com: .*ECONNREFUSED.* \(after 3 attempts\)/
+      /^This server could not reach Postmark: check its network, DNS and proxy settings for api\.postmarkapp\.com\. After 3 attempts, the last connection failed with .*ECONNREFUSED/
     );
   });
 
@@ -667,7 +667,7 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.TemplateNotFound);
     expect(description).toBe(
-      'Postmark has no template for SignIn (de): alias "logto-sign-in-de". Create it in Postmark, or fix "Templates". Nothing was sent.'
+      'Postmark has no template for SignIn (de): alias "logto-sign-in-de": create it there, or fix "Templates". Nothing was sent.'
     );
     expect(error.data).toMatchObject({
       missing: [{ usageType: 'SignIn', locale: 'de', templateAlias: 'logto-sign-in-de' }],
@@ -691,7 +691,7 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.TemplateNotFound);
     expect(description).toBe(
-      'Postmark has no template for Register: alias "logto-register"; BindMfa: ID 77. Create them in Postmark, or fix "Templates". Nothing was sent.'
+      'Postmark has none of 2 templates: create them there, or fix "Templates". They are Register: alias "logto-register"; BindMfa: ID 77. Nothing was sent.'
     );
     expect(seen).toHaveLength(0);
   });
@@ -707,7 +707,7 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.General);
     expect(description).toMatch(
-      /^Could not look up the message stream "outbound" on Postmark\. Could not reach Postmark at api\.postmarkapp\.com: .*ENOTFOUND.* Nothing was sent\.$/
+      /^This server could not reach Postmark: .*ENOTFOUND.* This came while looking up the message stream "outbound"\. Nothing was sent\.$/
     );
     expect(seen).toHaveLength(0);
   });
@@ -721,8 +721,8 @@ describe('the Console test', () => {
     const { code, description } = await failure(consoleTest());
 
     expect(code).toBe(ConnectorErrorCodes.InvalidConfig);
-    expect(description).toContain(
-      'Could not look up the message stream "outbound" on Postmark. Postmark rejected the server token'
+    expect(description).toMatch(
+      /^Postmark rejected the server token: .+ This came while looking up the message stream "outbound"\. Nothing was sent\.$/
     );
     expect(lookups.seen).toHaveLength(1);
   });
@@ -984,7 +984,7 @@ describe('retries', () => {
 
     expect(code).toBe(ConnectorErrorCodes.General);
     expect(description).toBe(
-      'Postmark could not take the email (HTTP 503, Postmark error 0: Unavailable.) (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.'
+      'Postmark is having trouble: see https://status.postmarkapp.com, and try again later. After 3 attempts, Postmark answered HTTP 503: "Unavailable."'
     );
     expect(seen).toHaveLength(3);
   });

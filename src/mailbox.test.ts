@@ -2,10 +2,13 @@ import emailAddresses from 'email-addresses';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { limits } from './constant.js';
 import {
   formatMailbox,
+  formatMailboxList,
   fromWithSendFrom,
   parseMailbox,
+  parseMailboxList,
   parseRecipient,
   parseSendFrom,
 } from './mailbox.js';
@@ -61,6 +64,88 @@ describe('parseMailbox', () => {
     const value = (length: number) => `Acme <a@b.com>${' '.repeat(length - 14)}`;
     expect(parseMailbox(value(520))).toEqual({ name: 'Acme', address: 'a@b.com' });
     expect(parseMailbox(value(521))).toBeUndefined();
+  });
+});
+
+describe('parseMailboxList', () => {
+  it.each([
+    ['help@acme.com', [{ address: 'help@acme.com' }]],
+    ['Acme, Inc <help@acme.com>', [{ name: 'Acme, Inc', address: 'help@acme.com' }]],
+    [
+      'help@acme.com, sales@acme.com',
+      [{ address: 'help@acme.com' }, { address: 'sales@acme.com' }],
+    ],
+    [
+      ' Help <help@acme.com> ,"Sales, EU" <sales@acme.com>,<ops@acme.com> ',
+      [
+        { name: 'Help', address: 'help@acme.com' },
+        { name: 'Sales, EU', address: 'sales@acme.com' },
+        { address: 'ops@acme.com' },
+      ],
+    ],
+    [
+      'Doe, Jane <jane@acme.com>, Roe, Rick <rick@acme.com>',
+      [
+        { name: 'Doe, Jane', address: 'jane@acme.com' },
+        { name: 'Roe, Rick', address: 'rick@acme.com' },
+      ],
+    ],
+    [
+      '"a\\"b, c" <a@acme.com>, b@acme.com',
+      [{ name: 'a"b, c', address: 'a@acme.com' }, { address: 'b@acme.com' }],
+    ],
+  ])('reads %j', (value, mailboxes) => {
+    expect(parseMailboxList(value)).toEqual({ mailboxes });
+  });
+
+  it.each([
+    ['', 'is not an address'],
+    ['help desk', 'is not an address'],
+    ['help@acme.com; sales@acme.com', 'is not an address'],
+    ['help@acme.com, sales', 'has an entry 2 of 2 that is not an address'],
+    ['help@acme.com,', 'has an entry 2 of 2 that is empty (a comma too many)'],
+    [', help@acme.com', 'has an entry 1 of 2 that is empty (a comma too many)'],
+    ['a@acme.com, ,b@acme.com', 'has an entry 2 of 3 that is empty (a comma too many)'],
+    ['a@acme.com, b@acme.com\n', 'has an entry 2 of 2 that is not an address'],
+    ['a@acme.com, "b@acme.com', 'has an entry 2 of 2 that is not an address'],
+    ['group: a@acme.com, b@acme.com;', 'has an entry 1 of 2 that is not an address'],
+  ])('refuses %j: %s', (value, problem) => {
+    expect(parseMailboxList(value)).toEqual({ problem });
+  });
+
+  const list = (count: number) =>
+    Array.from({ length: count }, (_, index) => `user${index}@acme.com`).join(', ');
+
+  it(`takes ${limits.replyToAddresses} addresses, and refuses one more`, () => {
+    expect(parseMailboxList(list(limits.replyToAddresses))).toMatchObject({
+      mailboxes: expect.arrayContaining([{ address: 'user49@acme.com' }]) as unknown,
+    });
+    expect(parseMailboxList(list(limits.replyToAddresses + 1))).toEqual({
+      problem: `has more than ${limits.replyToAddresses} addresses`,
+    });
+  });
+
+  it(`reads up to ${limits.mailboxList} characters`, () => {
+    const padded = (length: number) => `help@acme.com${' '.repeat(length - 13)}`;
+
+    expect(parseMailboxList(padded(limits.mailbox))).toEqual({
+      mailboxes: [{ address: 'help@acme.com' }],
+    });
+    expect(parseMailboxList(padded(limits.mailboxList + 1))).toEqual({
+      problem: `is longer than ${limits.mailboxList} characters`,
+    });
+  });
+
+  it('writes a list that it reads back as the same mailboxes', () => {
+    const value = 'Acme, Inc <a@acme.com>, "Joe \\"Bud\\"" <joe@acme.com>, ops@acme.com';
+    const read = parseMailboxList(value);
+
+    expect('mailboxes' in read && parseMailboxList(formatMailboxList(read.mailboxes))).toEqual(
+      read
+    );
+    expect('mailboxes' in read && formatMailboxList(read.mailboxes)).toBe(
+      '"Acme, Inc" <a@acme.com>, "Joe \\"Bud\\"" <joe@acme.com>, ops@acme.com'
+    );
   });
 });
 

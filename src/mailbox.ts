@@ -143,6 +143,68 @@ export const parseMailbox = (value: string): Mailbox | undefined => {
   return name ? { name, address } : { address };
 };
 
+/**
+ * The pieces of an address list: a quoted string (to its closing quote, or to the end when it
+ * has none), a comma, or a run of anything else. Each alternative starts with a character no
+ * other one starts with, and none gives anything back, so the search is linear.
+ */
+const listToken = /"(?:[^"\\]|\\.)*"?|,|[^",]+/gsu;
+
+/** Where the piece of a list before a comma ends an entry: it has an address, or nothing. */
+const endsEntry = (piece: string) => piece.includes('@') || piece.trim() === '';
+
+/**
+ * The entries of an address list, split at the commas outside quotes. A piece without an `@`
+ * cannot be an address, so it is read as the start of the next one: `Acme, Inc <a@acme.com>` is
+ * one mailbox, as it is when it stands alone. An empty piece is an entry of its own, and so is
+ * what is left at the end.
+ */
+const listEntries = (value: string) => {
+  const commas = [...value.matchAll(listToken)]
+    .filter(([token]) => token === ',')
+    .map(({ index }) => index);
+  const ends = commas.filter((comma, index) =>
+    endsEntry(value.slice((commas[index - 1] ?? -1) + 1, comma))
+  );
+  return [...ends, value.length].map((end, index) => value.slice((ends[index - 1] ?? -1) + 1, end));
+};
+
+/**
+ * Reads one mailbox or a list of them separated by commas, as Postmark reads `ReplyTo`: at most
+ * `limits.replyToAddresses`, each one `parseMailbox` accepts. The length is checked first, so a
+ * list is read in time linear in a bounded length.
+ */
+export const parseMailboxList = (value: string): { mailboxes: Mailbox[] } | { problem: string } => {
+  if (value.length > limits.mailboxList) {
+    return { problem: `is longer than ${limits.mailboxList} characters` };
+  }
+
+  const entries = listEntries(value);
+
+  if (entries.length > limits.replyToAddresses) {
+    return { problem: `has more than ${limits.replyToAddresses} addresses` };
+  }
+
+  const read = entries.map((entry) => parseMailbox(entry));
+  const mailboxes = read.filter((mailbox): mailbox is Mailbox => mailbox !== undefined);
+  const wrong = read.findIndex((mailbox) => !mailbox);
+
+  if (wrong === -1) {
+    return { mailboxes };
+  }
+
+  if (entries.length === 1) {
+    return { problem: 'is not an address' };
+  }
+
+  const entry = `entry ${wrong + 1} of ${entries.length}`;
+  return {
+    problem: entries[wrong]?.trim()
+      ? `has an ${entry} that is not an address`
+      : `has an ${entry} that is empty (a comma too many)`,
+  };
+};
+
 /** Writes a mailbox per RFC 5322: a name with specials is quoted; any other stays as typed. */
 export const formatMailbox = ({ name, address }: Mailbox) => {
   if (!name) {
@@ -154,6 +216,10 @@ export const formatMailbox = ({ name, address }: Mailbox) => {
     : name;
   return `${displayName} <${address}>`;
 };
+
+/** Writes mailboxes as one address list, each as `formatMailbox` writes it. */
+export const formatMailboxList = (mailboxes: Mailbox[]) =>
+  mailboxes.map((mailbox) => formatMailbox(mailbox)).join(', ');
 
 /**
  * The address of a mailbox `formatMailbox` wrote. Names never hold angle brackets (parsing

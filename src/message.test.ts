@@ -53,7 +53,7 @@ describe('what parseMessage refuses, and what the reader of the error is told', 
     [['user@example.com'], 'The message to send is missing.', 'site'],
     [
       { ...valid, to: undefined },
-      'The recipient is missing or not text. It must be one bare email address, such as user@example.com.',
+      'The recipient is missing or not text: it must be one bare email address, such as user@example.com.',
       'address',
     ],
     [{ ...valid, type: 'Welcome' }, 'The usage type "Welcome" is not one Logto sends.', 'site'],
@@ -78,7 +78,7 @@ describe('what parseMessage refuses, and what the reader of the error is told', 
   it('says what is wrong with a recipient it refuses', () => {
     const { errorDescription, advice } = refusal({ ...valid, to: 'a@example.com, b@example.com' });
 
-    expect(errorDescription).toMatch(/^The recipient .+\. It must be one bare email address/);
+    expect(errorDescription).toMatch(/^The recipient [^.]+: it must be one bare email address/);
     expect(errorDescription).not.toContain('is missing or not text');
     expect(advice).toBe('address');
   });

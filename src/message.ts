@@ -50,7 +50,7 @@ export const parseMessage = (data: unknown): Message => {
 
   if ('problem' in recipient) {
     throw invalidRequest(
-      `The recipient ${recipient.problem}. It must be one bare email address, such as user@example.com.`,
+      `The recipient ${recipient.problem}: it must be one bare email address, such as user@example.com.`,
       'address'
     );
   }

@@ -1,5 +1,6 @@
 import { type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 
+import { clip } from './errors/connector-error.js';
 import { type LocaleHints, candidateLocales, lookupLocale } from './language.js';
 import type { TemplateConfig } from './types.js';
 
@@ -36,6 +37,17 @@ export const templateKey = (entry: TemplateConfig) =>
 /** The template as the operator wrote it: `alias "logto-sign-in"` or `ID 12345`. */
 export const describeTemplate = (entry: TemplateConfig) =>
   entry.templateId === undefined ? `alias "${entry.templateAlias}"` : `ID ${entry.templateId}`;
+
+/**
+ * An entry as a sentence names it, `SignIn (de): alias "logto-sign-in-de"`, its locale and alias
+ * clipped, so that the sentence stays short.
+ */
+export const describeEntry = (entry: TemplateConfig) =>
+  `${entry.usageType}${entry.locale ? ` (${clip(entry.locale, 12)})` : ''}: ${
+    entry.templateId === undefined
+      ? `alias "${clip(entry.templateAlias, 24)}"`
+      : describeTemplate(entry)
+  }`;
 
 /**
  * Logto's own email template for a usage type and language, if the operator made one. Like

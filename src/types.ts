@@ -4,7 +4,7 @@ import { TemplateType, templateTypeGuard } from '@logto/connector-kit';
 
 import { limits, serverSetting } from './constant.js';
 import { isLanguageTag } from './language.js';
-import { formatMailbox, parseMailbox } from './mailbox.js';
+import { formatMailbox, formatMailboxList, parseMailbox, parseMailboxList } from './mailbox.js';
 
 /** Logto cannot sign users up, in or reset passwords, nor run the Console test, without these. */
 export const requiredUsageTypes = [
@@ -44,6 +44,27 @@ const mailbox = z
     }
 
     return formatMailbox(parsed);
+  });
+
+/** How a Reply-To is written, in every message that refuses one. */
+export const replyToShape = `one address or a list of at most ${limits.replyToAddresses} separated by commas, each of at most ${limits.address} characters with only ASCII letters before the @, such as help@your.domain or Support <help@your.domain>, "Acme, Sales" <sales@your.domain>`;
+
+/** One mailbox or a list, as Postmark reads `ReplyTo`, kept as Postmark should receive it. */
+const mailboxList = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    const parsed = parseMailboxList(value);
+
+    if ('problem' in parsed) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${parsed.problem}: give ${replyToShape}`,
+      });
+      return z.NEVER;
+    }
+
+    return formatMailboxList(parsed.mailboxes);
   });
 
 const boundedString = (max: number) => z.string().trim().max(max);
@@ -226,7 +247,7 @@ export const postmarkConfigGuard = z.object(
     fromEmail: mailbox,
     templates: templatesGuard,
     messageStream: optional(boundedString(limits.messageStream)),
-    replyTo: optional(mailbox),
+    replyTo: optional(mailboxList),
     trackOpens: optional(trackOpens),
     trackLinks: optional(trackLinks),
     tag: optional(boundedString(limits.tag)),

@@ -2,8 +2,8 @@
  * Addresses as people write them, taken from bug reports against Postmark libraries and Logto's
  * email connectors, sent through the connector to a stand-in for Postmark. Each row says exactly
  * what Postmark receives, or that nothing is sent and why. An independent RFC 5322 parser reads
- * every accepted field the way Postmark does: `To` is one address, `From` and `ReplyTo` one
- * mailbox with the intended name.
+ * every accepted field the way Postmark does: `To` is one address, `From` one mailbox with the
+ * intended name, `ReplyTo` one mailbox or a list of them, each with the intended name.
  */
 import nock from 'nock';
 
@@ -23,8 +23,11 @@ const config = { serverToken: 'server-token', fromEmail: 'Acme <no-reply@acme.co
 const payload = { code: '123456', application: { name: 'Acme, Inc' } };
 
 type Field = 'to' | 'fromEmail' | 'replyTo' | 'sendFrom' | 'templateReplyTo';
-/** What Postmark receives in the field's header, and the display name it must read there. */
-type Sent = { sent: string; name?: string };
+/**
+ * What Postmark receives in the field's header, and the display name it must read there; for a
+ * list, the name and address of each mailbox in it.
+ */
+type Sent = { sent: string; name?: string; list?: Array<[name: string | null, address: string]> };
 type Refused = { refused: ConnectorErrorCodes };
 type Row = [Field, string, Sent | Refused];
 
@@ -117,6 +120,82 @@ const rows: Row[] = [
   ],
   ['replyTo', 'help@acme.example', { sent: 'help@acme.example' }],
   ['replyTo', 'undisclosed:;', refusedConfig],
+  [
+    'replyTo',
+    'support@acme.com, sales@acme.com',
+    {
+      sent: 'support@acme.com, sales@acme.com',
+      list: [
+        [null, 'support@acme.com'],
+        [null, 'sales@acme.com'],
+      ],
+    },
+  ],
+  [
+    'replyTo',
+    'support@acme.com,sales@acme.com',
+    {
+      sent: 'support@acme.com, sales@acme.com',
+      list: [
+        [null, 'support@acme.com'],
+        [null, 'sales@acme.com'],
+      ],
+    },
+  ],
+  [
+    'replyTo',
+    'Support <support@acme.com>, Sales Team <sales@acme.com>',
+    {
+      sent: 'Support <support@acme.com>, Sales Team <sales@acme.com>',
+      list: [
+        ['Support', 'support@acme.com'],
+        ['Sales Team', 'sales@acme.com'],
+      ],
+    },
+  ],
+  [
+    'replyTo',
+    '"Acme, Support" <support@acme.com>, "Acme, Sales" <sales@acme.com>',
+    {
+      sent: '"Acme, Support" <support@acme.com>, "Acme, Sales" <sales@acme.com>',
+      list: [
+        ['Acme, Support', 'support@acme.com'],
+        ['Acme, Sales', 'sales@acme.com'],
+      ],
+    },
+  ],
+  [
+    'replyTo',
+    'Acme, Inc <help@acme.com>, "Doe, Jane" <jane@acme.com>, ops@bücher.example',
+    {
+      sent: '"Acme, Inc" <help@acme.com>, "Doe, Jane" <jane@acme.com>, ops@xn--bcher-kva.example',
+      list: [
+        ['Acme, Inc', 'help@acme.com'],
+        ['Doe, Jane', 'jane@acme.com'],
+        [null, 'ops@xn--bcher-kva.example'],
+      ],
+    },
+  ],
+  [
+    'replyTo',
+    '"Joe \\"Bud\\", Jr" <joe@acme.com>, <sales@acme.com>',
+    {
+      sent: '"Joe \\"Bud\\", Jr" <joe@acme.com>, sales@acme.com',
+      list: [
+        ['Joe "Bud", Jr', 'joe@acme.com'],
+        [null, 'sales@acme.com'],
+      ],
+    },
+  ],
+  ['replyTo', 'support@acme.com; sales@acme.com', refusedConfig],
+  ['replyTo', 'support@acme.com,', refusedConfig],
+  ['replyTo', 'support@acme.com,, sales@acme.com', refusedConfig],
+  ['replyTo', 'support@acme.com, Sales', refusedConfig],
+  ['replyTo', 'team: support@acme.com, sales@acme.com;', refusedConfig],
+  ['replyTo', 'support@acme.com, rafał@acme.example', refusedConfig],
+  ['replyTo', 'support@acme.com,\r\nBcc: x@evil.example', refusedConfig],
+  ['replyTo', '"Acme <support@acme.com>, sales@acme.com', refusedConfig],
+  ['replyTo', 'Acme <support@acme.com, sales@acme.com>', refusedConfig],
   ['sendFrom', 'Acme Support', { sent: 'Acme Support <no-reply@acme.com>', name: 'Acme Support' }],
   ['sendFrom', 'Acme, Inc.', { sent: '"Acme, Inc." <no-reply@acme.com>', name: 'Acme, Inc.' }],
   [
@@ -168,7 +247,19 @@ const rows: Row[] = [
     { sent: '"Support, EU" <help@acme.example>', name: 'Support, EU' },
   ],
   ['templateReplyTo', 'help@bücher.example', { sent: 'help@xn--bcher-kva.example' }],
-  ['templateReplyTo', 'a@x.example, b@y.example', refusedConfig],
+  [
+    'templateReplyTo',
+    'a@x.example, Team B <b@y.example>',
+    {
+      sent: 'a@x.example, Team B <b@y.example>',
+      list: [
+        [null, 'a@x.example'],
+        ['Team B', 'b@y.example'],
+      ],
+    },
+  ],
+  ['templateReplyTo', 'a@x.example; b@y.example', refusedConfig],
+  ['templateReplyTo', 'a@x.example, b', refusedConfig],
 ];
 
 const headerOf = {
@@ -244,6 +335,18 @@ describe.each(rows)('%s %j', (field, value, expected) => {
       expect(header).toBe(expected.sent);
 
       const parsed = oracle(header);
+
+      if (expected.list) {
+        expect(parsed?.map((mailbox) => mailbox.type)).toEqual(expected.list.map(() => 'mailbox'));
+        expect(
+          parsed?.map((mailbox) => [
+            mailbox.name,
+            'address' in mailbox ? mailbox.address : undefined,
+          ])
+        ).toEqual(expected.list);
+        return;
+      }
+
       expect(parsed).toHaveLength(1);
       expect(parsed?.[0]).toMatchObject({
         type: 'mailbox',
@@ -263,7 +366,7 @@ describe.each(rows)('%s %j', (field, value, expected) => {
       if (field === 'to') {
         expect(data.errorDescription).toBe(userSentence('address'));
         expect(data.operatorMessage).toMatch(
-          /^The recipient .+\. It must be one bare email address/
+          /^The recipient [^.]+: it must be one bare email address/
         );
       } else {
         expect(data.operatorMessage).toContain(fieldNamed[field]);

@@ -320,6 +320,10 @@ describe.each(failures)('$name', (failure) => {
     expect(sandbox.accepted).toHaveLength(0);
     const description = error.data.errorDescription;
     expect(typeof description).toBe('string');
+    // What to fix comes first, short enough to read in the toast's few seconds.
+    const [first = ''] = String(description).split(/(?<=[!.?]["')\]]?)\s/);
+    expect(first.length).toBeLessThanOrEqual(160);
+    expect(oursIn(first, failure)).toMatch(failure.operator);
 
     for (const release of releases) {
       const body = responseBody(error, release);
@@ -397,7 +401,12 @@ describe.each(failures)('$name', (failure) => {
 
     for (const release of releases) {
       const { message } = auditLogEntry(error, release).error;
-      expect(message).toContain(JSON.stringify(data.operatorMessage));
+      // The line starts with what the operator should read, not with the user's sentence.
+      expect(
+        message.startsWith(
+          `Error: ConnectorError: {"operatorMessage":${JSON.stringify(data.operatorMessage)}`
+        )
+      ).toBe(true);
       expect(message).toContain(`"reason":"${failure.reason}"`);
       expect(message).not.toContain(tokenOf(failure));
     }

@@ -77,42 +77,42 @@ const cases: Case[] = [
     faults: [faults.rateLimited(), faults.internalError(), faults.badGatewayHtml()],
     outcome: 'general',
     attempts: 3,
-    says: 'Postmark, or a proxy in between, answered HTTP 502 with "502 Bad Gateway 502 Bad Gateway nginx" (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.',
+    says: 'Postmark, or a proxy between Logto and Postmark, is having trouble: see https://status.postmarkapp.com, and try again later. After 3 attempts, the answer was HTTP 502 with "502 Bad Gateway 502 Bad Gateway nginx", not Postmark\'s.',
   },
   {
     name: 'three 429s',
     faults: [faults.rateLimited(), faults.rateLimited(), faults.rateLimited()],
     outcome: 'rate_limit_exceeded',
     attempts: 3,
-    says: 'Postmark is limiting how fast this server may send (HTTP 429, Postmark error 429: Rate limit exceeded.) (after 3 attempts).',
+    says: 'Postmark is limiting how fast this server may send: wait a moment, then try again. After 3 attempts, Postmark answered HTTP 429: "Rate limit exceeded."',
   },
   {
     name: 'three 503s',
     faults: [faults.unavailable(), faults.unavailable(), faults.unavailable()],
     outcome: 'general',
     attempts: 3,
-    says: 'Postmark could not take the email (HTTP 503, Postmark error 0: Service unavailable.) (after 3 attempts).',
+    says: 'Postmark is having trouble: see https://status.postmarkapp.com, and try again later. After 3 attempts, Postmark answered HTTP 503: "Service unavailable."',
   },
   {
     name: 'three resets',
     faults: [faults.reset(), faults.reset(), faults.reset()],
     outcome: 'general',
     attempts: 3,
-    says: 'Could not reach Postmark at api.postmarkapp.com: read ECONNRESET (after 3 attempts).',
+    says: 'This server could not reach Postmark: check its network, DNS and proxy settings for api.postmarkapp.com. After 3 attempts, the last connection failed with read ECONNRESET.',
   },
   {
     name: 'a 422 after a 503',
     faults: [faults.unavailable(), faults.postmark(422, 300, 'Invalid email request.')],
     outcome: 'general',
     attempts: 2,
-    says: 'Postmark refused the email (HTTP 422, Postmark error 300: Invalid email request.) (after 2 attempts).',
+    says: 'Postmark refused the email: fix what its answer names. After 2 attempts, Postmark answered HTTP 422, error 300: "Invalid email request."',
   },
   {
     name: 'a 422, never retried',
     faults: [faults.postmark(422, 406, 'Inactive recipient.')],
     outcome: 'general',
     attempts: 1,
-    says: 'Postmark will not send to user@example.com: the address is inactive',
+    says: 'Postmark will not send to user@example.com, an inactive address: if it is valid, reactivate it',
   },
 ];
 
@@ -158,7 +158,7 @@ describe('fault matrix', () => {
       'We could not send the email just now. Please try again in a minute.'
     );
     expect(error.data.operatorMessage).toMatch(
-      /^Postmark did not answer within 7.5 s \(after 3 attempts\)/
+      /^Postmark did not answer within 7\.5 s: .+ The connector made 3 attempts\.$/
     );
     expect(sandbox.requests.filter(({ method }) => method === 'POST')).toHaveLength(3);
     // The deadline is 7.5 s, so that the sign-in page (which gives up at 10 s) hears by about 8 s,

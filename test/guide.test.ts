@@ -10,7 +10,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
+
+import { defaultMetadata, limits } from '../src/constant.js';
+import { present } from '../src/errors/readers.js';
+import { postmarkFailureError } from '../src/postmark/answers.js';
 
 import { type Language, languages, topicWords } from './guide-topics.js';
 import { linkTargets } from './markdown.js';
@@ -56,6 +61,65 @@ const proseLines = (markdown: string) => {
 
 /** A table's delimiter row, such as `| --- | :-: |`, which is never shown. */
 const isTableDelimiter = (line: string) => line.includes('-') && /^[\s:|-]+$/.test(line);
+
+/** Every block fenced with backticks or tildes, as the lines between its fences. */
+const codeBlocks = (markdown: string) => {
+  const blocks: string[][] = [];
+  let fence: string | undefined;
+
+  for (const line of markdown.split('\n')) {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+
+    if (fence === undefined) {
+      if (marker) {
+        fence = marker;
+        blocks.push([]);
+      }
+    } else if (marker?.startsWith(fence)) {
+      fence = undefined;
+    } else {
+      blocks.at(-1)?.push(line);
+    }
+  }
+
+  return blocks;
+};
+
+/** The rows a table shows: every table line but its delimiter row, as cells. */
+const tableRows = (markdown: string) =>
+  proseLines(markdown)
+    .filter(({ line }) => line.trimStart().startsWith('|') && !isTableDelimiter(line))
+    .map(({ number, line }) => ({
+      number,
+      cells: line
+        .trim()
+        .replace(/^\|/, '')
+        .replace(/\|$/, '')
+        .split('|')
+        .map((cell) => cell.trim()),
+    }));
+
+/**
+ * What the audit log's data holds for failed sends of each kind, as `present` shapes it for the
+ * sign-in page: its keys, and the codes its values may name.
+ */
+const auditData = [
+  postmarkFailureError(
+    { kind: 'http', status: 401, body: '{"ErrorCode":10,"Message":"Bad token."}', attempts: 1 },
+    { from: 'a@acme.com', to: 'b@acme.com', usageType: 'SignIn', template: 'alias "x"' }
+  ),
+  postmarkFailureError(
+    { kind: 'network', cause: 'read ECONNRESET', code: 'ECONNRESET', attempts: 3 },
+    { from: 'a@acme.com', to: 'b@acme.com', usageType: 'SignIn' }
+  ),
+].map((error) => present(error, { isConsoleTest: false, locale: 'en', usageType: 'SignIn' }).data);
+
+const auditKeys = new Set(auditData.flatMap((data) => Object.keys(data as object)));
+const auditWords = new Set([
+  ...auditKeys,
+  ...Object.values(ConnectorErrorCodes),
+  ...auditData.flatMap((data) => Object.values(data as object).map(String)),
+]);
 
 /** The form items, in the form's order: key and label. */
 const formItems = [
@@ -127,8 +191,55 @@ describe.each(languages)('the %s guide', (language) => {
     expect(misplaced).toEqual([]);
   });
 
+  it('ends no code block with an empty line, which the Console would number', () => {
+    const blocks = codeBlocks(guide);
+
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(blocks.filter((block) => !block.at(-1)?.trim())).toEqual([]);
+  });
+
+  it('fills the first cell of every table row, so that no row continues the one above', () => {
+    const rows = tableRows(guide);
+
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.filter(({ cells }) => !cells[0])).toEqual([]);
+  });
+
+  it("names the audit log's data by the keys it has", () => {
+    const paragraph = guide.split(/\n\s*\n/).find((text) => text.includes('`operatorMessage`'));
+    const named = [...(paragraph ?? '').matchAll(/`([^`]+)`/g)].map(([, word]) => word);
+
+    expect(auditKeys).toContain('postmarkErrorCode');
+    expect(named.filter((word) => auditKeys.has(word ?? ''))).toEqual(
+      expect.arrayContaining(['operatorMessage', 'reason', 'postmarkErrorCode', 'postmarkMessage'])
+    );
+    expect(named.filter((word) => !auditWords.has(word ?? ''))).toEqual([]);
+  });
+
+  it(`gives the Metadata limit the form checks, ${limits.metadataEntries} entries`, () => {
+    // The bullets on Postmark metadata that give a number: the first one is how many entries.
+    const counted = [...guide.matchAll(/^- \*\*Postmark metadata\*\*[^\n]*(?:\n {2}[^\n]*)*/gm)]
+      .map(([bullet]) => flatten(bullet))
+      .filter((bullet) => /\d/.test(bullet));
+
+    expect(counted.length).toBeGreaterThan(0);
+    expect(counted.map((bullet) => /\d+/.exec(bullet)?.[0])).toEqual(
+      counted.map(() => String(limits.metadataEntries))
+    );
+  });
+
   it.each(topicWords(language))("covers the topic $topic of Logto's guide", ({ words }) => {
     expect(words.length).toBeGreaterThan(0);
     expect(words.filter((word) => !flatGuide.includes(flatten(word)))).toEqual([]);
+  });
+});
+
+describe("the form's Metadata tooltip", () => {
+  it(`gives the limit the form checks, ${limits.metadataEntries} entries`, () => {
+    const { tooltip = '' } = defaultMetadata.formItems?.find(({ key }) => key === 'metadata') ?? {};
+
+    expect([...tooltip.matchAll(/(\d+) entries/gi)].map(([, count]) => count)).toEqual([
+      String(limits.metadataEntries),
+    ]);
   });
 });

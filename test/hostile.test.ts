@@ -12,10 +12,11 @@ import { TemplateType } from '@logto/connector-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseConfig } from '../src/config/parse.js';
+import { limits } from '../src/constant.js';
 import { customEmailBody } from '../src/email-body/index.js';
 import { toSafeConnectorError } from '../src/errors/redact.js';
 import createConnector from '../src/index.js';
-import { parseMailbox } from '../src/mailbox.js';
+import { parseMailbox, parseMailboxList } from '../src/mailbox.js';
 import { parseMessage } from '../src/message.js';
 import { describeFailure } from '../src/postmark/answers.js';
 
@@ -119,6 +120,35 @@ describe.each(addresses)('%s', (_, make) => {
     expect(() => parseConfig({ ...config, fromEmail: make(megabyte) })).toThrow();
     expect(() => parseConfig({ ...config, replyTo: make(megabyte) })).toThrow();
     await expectLinear(make, (fromEmail) => parseConfig({ ...config, fromEmail }));
+    await expectLinear(make, (replyTo) => parseConfig({ ...config, replyTo }));
+  });
+});
+
+/**
+ * A Reply-To list is refused past its length cap at once; below it, it is read piece by piece.
+ * These run at a tenth of the cap and at the cap itself, so that a read that is not linear shows
+ * its growth below the cap too.
+ */
+const atCap = (bytes: number) => Math.floor((limits.mailboxList * bytes) / megabyte);
+
+const replyToLists: Array<[string, Make<string>]> = [
+  ['commas', (bytes) => run(',', atCap(bytes))],
+  ['names without addresses', (bytes) => run('a,', atCap(bytes))],
+  ['names, then one address', (bytes) => `${run('a,', atCap(bytes) - 12)}a@acme.com`],
+  ['addresses', (bytes) => run('a@acme.co,', atCap(bytes))],
+  ['blank entries', (bytes) => run(' ,', atCap(bytes))],
+  ['quotes', (bytes) => run('"', atCap(bytes))],
+  ['an unclosed quote over commas', (bytes) => `"${run('a,', atCap(bytes) - 1)}`],
+  ['escaped quotes', (bytes) => `"${run('\\"', atCap(bytes) - 1)}`],
+  ['quotes and commas', (bytes) => run('",', atCap(bytes))],
+  ['at signs', (bytes) => run('@,', atCap(bytes))],
+];
+
+describe.each(replyToLists)('a Reply-To list of %s', (_, make) => {
+  it('is read in linear time up to its length cap', async () => {
+    expect(make(megabyte).length).toBeLessThanOrEqual(limits.mailboxList);
+    expect(make(megabyte).length).toBeGreaterThan(limits.mailboxList - 20);
+    await expectLinear(make, (replyTo) => parseMailboxList(replyTo));
     await expectLinear(make, (replyTo) => parseConfig({ ...config, replyTo }));
   });
 });

@@ -225,12 +225,12 @@ describe('sending through the sandbox', () => {
     [
       'a rejected token',
       { serverToken: 'wrong-token-123' },
-      'Postmark rejected the server token (HTTP 401, Postmark error 10',
+      'Postmark rejected the server token: copy the Server API token from Postmark (Servers → your server → API Tokens) into "Server API token". Postmark answered HTTP 401, error 10',
     ],
     [
       'a sender Postmark will not send from',
       { fromEmail: 'no-reply@unverified.org' },
-      'Postmark will not send from no-reply@unverified.org (HTTP 422, Postmark error 400',
+      'Postmark will not send from no-reply@unverified.org: confirm it as a Sender Signature, verify its domain, or change "Sender". Postmark answered HTTP 422, error 400',
     ],
   ])('names %s as a configuration error, without the token', async (_, change, expected) => {
     const config = { ...sandboxConfig, ...change };
@@ -264,7 +264,7 @@ describe('sending through the sandbox', () => {
     expect(error.code).toBe('general');
     expect(error.data).toMatchObject({ reason: 'template_not_found' });
     expect(error.data.errorDescription).toBe(
-      'Postmark has no template for SignIn (fr): alias "logto-sign-in-fr"; BindMfa: ID 999. Create them in Postmark, or fix "Templates". Nothing was sent.'
+      'Postmark has none of 2 templates: create them there, or fix "Templates". They are SignIn (fr): alias "logto-sign-in-fr"; BindMfa: ID 999. Nothing was sent.'
     );
     expect(sandbox.accepted).toHaveLength(0);
   });

@@ -85,9 +85,11 @@ describe('the Console test against the sandbox', () => {
   it('catches a template without {{code}}, names what to fix, and sends nothing', async () => {
     const error = await errorOf(test(withSignIn('starter')));
 
-    expect(error.data.errorDescription).toContain('SignIn: alias "starter" never shows {{code}}');
+    expect(error.data.errorDescription).toMatch(
+      /^Put {{code}} in the subject or body of SignIn: alias "starter", or users get no code\. /
+    );
     expect(error.data.errorDescription).toContain(
-      'uses {{product_name}}, {{verification_code}}, which Logto does not send for SignIn: add them to "Fixed template values"'
+      'Add 2 variables to "Fixed template values", or remove them from SignIn: alias "starter". It uses {{product_name}}, {{verification_code}}, which Logto does not send for SignIn.'
     );
     expect(sandbox.accepted).toHaveLength(0);
   });
@@ -103,7 +105,7 @@ describe('the Console test against the sandbox', () => {
     const error = await errorOf(test(withSignIn('base')));
 
     expect(error.data.errorDescription).toContain(
-      'SignIn: alias "base" is a Layout, and Postmark cannot send a Layout'
+      'SignIn: alias "base" is a Layout, which Postmark cannot send: give a Standard template'
     );
   });
 
@@ -115,7 +117,7 @@ describe('the Console test against the sandbox', () => {
     const error = await errorOf(test(withSignIn('hostile')));
 
     expect(error.data.errorDescription).toContain(
-      'SignIn: alias "hostile" cannot be checked: its HTML body nests sections deeper than 16'
+      'SignIn: alias "hostile" cannot be checked: simplify it in Postmark. Its HTML body nests sections deeper than 16.'
     );
   });
 
@@ -138,7 +140,7 @@ describe('the Console test against the sandbox', () => {
     const error = await errorOf(test({ ...sandboxConfig, serverToken: 'wrong-token' }));
 
     expect(error.data.errorDescription).toMatch(
-      /^Could not look up the message stream "outbound" on Postmark\. Postmark rejected the server token/
+      /^Postmark rejected the server token: .+ This came while looking up the message stream "outbound"\. Nothing was sent\.$/
     );
     expect(sandbox.requests).toHaveLength(1);
   });

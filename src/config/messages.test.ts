@@ -27,9 +27,7 @@ describe('configuration messages at their edge', () => {
       { code: 'custom', path: [], message: 'Expected an object, received a string' },
     ]);
 
-    expect(descriptionOf(error)).toBe(
-      "The Postmark connector's configuration is invalid. Expected an object, received a string."
-    );
+    expect(descriptionOf(error)).toBe('Expected an object, received a string.');
   });
 
   it('names a field the form does not show by its path alone', () => {
@@ -38,16 +36,14 @@ describe('configuration messages at their edge', () => {
     ]);
 
     expect(descriptionOf(error)).toBe(
-      "The Postmark connector's configuration is invalid. legacy[2].name: is unknown."
+      "Correct legacy in the connector's settings. legacy[2].name: is unknown."
     );
   });
 
   it('writes a path that starts with a position without a leading dot', () => {
     const error = new z.ZodError([{ code: 'custom', path: [0, 'to'], message: 'is wrong' }]);
 
-    expect(descriptionOf(error)).toBe(
-      "The Postmark connector's configuration is invalid. [0].to: is wrong."
-    );
+    expect(descriptionOf(error)).toBe("Correct [0] in the connector's settings. [0].to: is wrong.");
   });
 
   it('names a field by its label and its path, and joins issues with semicolons', () => {
@@ -57,8 +53,40 @@ describe('configuration messages at their edge', () => {
     ]);
 
     expect(descriptionOf(error)).toBe(
-      "The Postmark connector's configuration is invalid. Templates (templates[4].locale): must be a language tag; Sender (fromEmail): must be one address."
+      'Correct "Templates" (templates) and "Sender" (fromEmail) in the connector\'s settings. Templates (templates[4].locale): must be a language tag; Sender (fromEmail): must be one address.'
     );
+  });
+
+  it('names each field to correct once, first, and no more of them than fit 160 characters', () => {
+    const field = (key: string) => ({ code: 'custom' as const, path: [key], message: 'is wrong' });
+    const three = new z.ZodError(
+      ['fromEmail', 'replyTo', 'fromEmail', 'tag'].map((key) => field(key))
+    );
+    const all = new z.ZodError(
+      [
+        'serverToken',
+        'fromEmail',
+        'templates',
+        'messageStream',
+        'replyTo',
+        'tag',
+        'trackOpens',
+        'trackLinks',
+        'templateModel',
+        'metadata',
+        'headers',
+        'recordClientIp',
+      ].map((key) => field(key))
+    );
+
+    expect(descriptionOf(three)).toMatch(
+      /^Correct "Sender" \(fromEmail\), "Reply-To" \(replyTo\) and "Tag" \(tag\) in the connector's settings\. Sender \(fromEmail\): is wrong; /
+    );
+    const [first = ''] = descriptionOf(all).split('. ');
+    expect(first).toMatch(
+      /^Correct "Server API token" \(serverToken\), "Sender" \(fromEmail\), .+ and \d+ more fields in the connector's settings$/
+    );
+    expect(first.length).toBeLessThanOrEqual(160);
   });
 
   it('counts every issue past the tenth', () => {

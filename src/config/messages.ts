@@ -3,7 +3,7 @@ import { type ZodError, type ZodIssue } from 'zod';
 import { ConnectorErrorCodes } from '@logto/connector-kit';
 
 import { defaultMetadata } from '../constant.js';
-import { connectorError } from '../errors/connector-error.js';
+import { connectorError, maxFirstSentence, sentence } from '../errors/connector-error.js';
 
 const formatPath = (path: ReadonlyArray<string | number>) =>
   path
@@ -32,8 +32,38 @@ const describeZodError = ({ issues }: ZodError) => {
   return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ');
 };
 
-export const invalidConfig = (error: ZodError) =>
-  connectorError(
-    ConnectorErrorCodes.InvalidConfig,
-    `The Postmark connector's configuration is invalid. ${describeZodError(error)}.`
-  );
+/** A field as the first sentence names it: `"Sender" (fromEmail)`. */
+const nameField = (key: string | number) => {
+  const label = labelOf(key);
+  return label ? `"${label}" (${key})` : formatPath([key]);
+};
+
+const listed = (names: string[]) =>
+  names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}` : names.join('');
+
+/**
+ * What to fix, first: the fields to correct, as many as fit the first sentence's length, then
+ * how many more. Every top-level key the configuration guard knows has a short label.
+ */
+const whatToFix = (issues: ZodIssue[]) => {
+  const keys = [...new Set(issues.flatMap(({ path: [key] }) => (key === undefined ? [] : [key])))];
+  const sentenceFor = (shown: number) => {
+    const more = keys.length - shown;
+    const names = keys.slice(0, shown).map((key) => nameField(key));
+    return more > 0
+      ? `Correct ${names.join(', ')} and ${more} more field${more > 1 ? 's' : ''} in the connector's settings.`
+      : `Correct ${listed(names)} in the connector's settings.`;
+  };
+  // No more names than the issues that follow name, and no more than fit.
+  const fits = keys
+    .slice(0, shownIssues)
+    .map((_, index, named) => sentenceFor(named.length - index))
+    .find((text) => text.length <= maxFirstSentence);
+  return keys.length > 0 ? (fits ?? sentenceFor(1)) : undefined;
+};
+
+export const invalidConfig = (error: ZodError) => {
+  const fix = whatToFix(error.issues);
+  const detail = sentence(describeZodError(error));
+  return connectorError(ConnectorErrorCodes.InvalidConfig, fix ? `${fix} ${detail}` : detail);
+};

@@ -108,7 +108,7 @@ describe('parseConfig', () => {
         ...valid,
         templates: [...templates, { usageType: 'SignIn', templateAlias: 'again' }],
       },
-      'remove the repeated SignIn',
+      'Templates (templates): each usage type may appear once per locale; remove the repeated SignIn',
     ],
     [
       {
@@ -158,9 +158,13 @@ describe('parseConfig', () => {
           { usageType: 'SignIn', locale: 'DE', templateAlias: 'b' },
         ],
       },
-      'remove the repeated SignIn (locale DE)',
+      'Templates (templates): each usage type may appear once per locale; remove the repeated SignIn (locale DE)',
     ],
-    [{ ...valid, replyTo: 'nobody' }, 'Reply-To (replyTo): must be one address'],
+    [{ ...valid, replyTo: 'nobody' }, 'Reply-To (replyTo): is not an address: give one address'],
+    [
+      { ...valid, replyTo: 'help@example.com, Sales' },
+      'Reply-To (replyTo): has an entry 2 of 2 that is not an address: give one address or a list of at most 50',
+    ],
     [
       { ...valid, trackLinks: 'Always' },
       "Link tracking (trackLinks): Invalid enum value. Expected 'ServerSetting' | 'None' | 'HtmlAndText'",
@@ -184,7 +188,14 @@ describe('parseConfig', () => {
     ['{}', 'The configuration must be an object with serverToken, fromEmail and templates'],
   ])('rejects %j, naming the field and the reason', (input, expected) => {
     const description = descriptionOf(input);
-    expect(description).toMatch(/^The Postmark connector's configuration is invalid\. /);
+    // What to fix comes first: the field, by label and key, or the shape the whole must have.
+    const field = /^(?<label>[^(:]+) \((?<key>\w+)[).[]/.exec(expected)?.groups;
+    expect(description).toMatch(
+      field
+        ? `Correct "${field.label}" (${field.key}) in the connector's settings. `
+        : /^The configuration (?:is missing: it )?must be an object/
+    );
+    expect(description.indexOf('. ')).toBeLessThanOrEqual(160);
     expect(description).toContain(expected);
   });
 
@@ -210,6 +221,13 @@ describe('parseConfig', () => {
       templateModel: null,
     });
     expect(config).toEqual(valid);
+  });
+
+  it('keeps a Reply-To list as Postmark should receive it', () => {
+    expect(
+      parseConfig({ ...valid, replyTo: 'Acme, Support <help@example.com>,sales@example.com' })
+        .replyTo
+    ).toBe('"Acme, Support" <help@example.com>, sales@example.com');
   });
 
   it('keeps every sending option it is given', () => {

@@ -1,4 +1,9 @@
-import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+import {
+  ConnectorError,
+  ConnectorErrorCodes,
+  TemplateType,
+  replaceSendMessageHandlebars,
+} from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
 import { parseConfig } from '../config/parse.js';
@@ -121,6 +126,102 @@ describe('the plain-text part', () => {
   });
 });
 
+describe("values filled into Logto's custom template", () => {
+  const filled = (
+    template: { subject?: string; content: string; contentType?: 'text/html' | 'text/plain' },
+    payload: Record<string, unknown>
+  ): { Subject: string; HtmlBody?: string; TextBody?: string } =>
+    customEmailBody(
+      config,
+      { subject: 'S', ...template },
+      message({ payload: { code: '123456', ...payload } })
+    );
+
+  it.each([
+    [
+      'a link in a name',
+      '<a href="https://evil.example/">Claim your prize</a>',
+      '&lt;a href=&quot;https://evil.example/&quot;&gt;Claim your prize&lt;/a&gt;',
+    ],
+    ['a script', '<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
+    ['an ampersand and an apostrophe', "Tom & Jerry's", 'Tom &amp; Jerry&#39;s'],
+    ['an entity, which stays text', '&lt;b&gt;', '&amp;lt;b&amp;gt;'],
+    ['plain words', 'Acme Cloud', 'Acme Cloud'],
+  ])('puts %s into an HTML body as text', (_, name, escaped) => {
+    const body = filled(
+      { content: '<p>Welcome to <b>{{application.name}}</b>: {{code}}</p>' },
+      { application: { name } }
+    );
+
+    expect(body.HtmlBody).toBe(`<p>Welcome to <b>${escaped}</b>: 123456</p>`);
+    expect(body.HtmlBody).not.toMatch(/<(?!\/?[bp]>)/);
+    // The plain-text part reads the name as it was typed.
+    expect(body.TextBody).toBe(`Welcome to ${name}: 123456`);
+  });
+
+  it('keeps a value inside a quoted attribute', () => {
+    const body = filled(
+      { content: '<img alt="{{application.name}}" src="https://acme.com/logo.png">' },
+      { application: { name: '" onerror="alert(1)' } }
+    );
+
+    expect(body.HtmlBody).toBe(
+      '<img alt="&quot; onerror=&quot;alert(1)" src="https://acme.com/logo.png">'
+    );
+  });
+
+  it('fills an HTML body as connector-kit does when no value needs escaping', () => {
+    const content =
+      '<p>{{code}} {{ code }} {{{code}}} {{user.name}} {{missing}} {{application}} {{application.id}}</p>';
+    const payload = { user: { name: 'Ana' }, application: { id: 7 } };
+
+    expect(filled({ content }, payload).HtmlBody).toBe(
+      replaceSendMessageHandlebars(content, { code: '123456', locale: 'pt-BR', ...payload })
+    );
+    expect(filled({ content }, payload).HtmlBody).toBe(
+      '<p>123456 123456 {123456} Ana {{missing}} [object Object] 7</p>'
+    );
+  });
+
+  it('leaves the body of a plain-text template as connector-kit fills it', () => {
+    const body = filled(
+      { content: 'Welcome to {{application.name}} & co', contentType: 'text/plain' },
+      { application: { name: '<b>Acme</b> & "Co"' } }
+    );
+
+    expect(body.TextBody).toBe('Welcome to <b>Acme</b> & "Co" & co');
+    expect(body).not.toHaveProperty('HtmlBody');
+  });
+
+  it.each([
+    ['CR LF', 'Acme\r\nBcc: x@evil.example'],
+    ['LF', 'Acme\nBcc: x@evil.example'],
+    ['CR', 'Acme\rBcc: x@evil.example'],
+    ['a vertical tab', 'Acme\vBcc: x@evil.example'],
+    ['a form feed', 'Acme\fBcc: x@evil.example'],
+    ['NEL', 'Acme\u0085Bcc: x@evil.example'],
+    ['a line separator', 'Acme\u2028Bcc: x@evil.example'],
+    ['a paragraph separator', 'Acme\u2029Bcc: x@evil.example'],
+    ['several', 'Acme\r\n\r\n\u2028Bcc: x@evil.example'],
+  ])('gives the subject no line break from a value with %s', (_, name) => {
+    const body = filled(
+      { subject: 'Your {{application.name}} code: {{code}}', content: '<p>{{code}}</p>' },
+      { application: { name } }
+    );
+
+    expect(body.Subject).toBe('Your Acme Bcc: x@evil.example code: 123456');
+  });
+
+  it("keeps the subject's own text, and does not write a value in it as HTML", () => {
+    const body = filled(
+      { subject: 'Line one\n{{application.name}}', content: '<p>{{code}}</p>' },
+      { application: { name: 'Tom & <Jerry>' } }
+    );
+
+    expect(body.Subject).toBe('Line one\nTom & <Jerry>');
+  });
+});
+
 describe('the plain-text part of a large or empty HTML email', () => {
   it.each([
     ['over 512 kB', `<p>${'x'.repeat(512 * 1024)}</p>`],
@@ -177,18 +278,31 @@ describe("the sender and Reply-To of Logto's custom template", () => {
     expect(failure({ sendFrom: 'N'.repeat(300) })).toEqual({
       code: ConnectorErrorCodes.InvalidConfig,
       errorDescription:
-        "The sender (sendFrom) of Logto's email template is not one Postmark can send from: give a name, an address, or Name <address>, with at most 256 characters of name and 254 of address.",
+        "Correct the sender (sendFrom) of Logto's email template: give a name, an address, or Name <address>. It may have at most 256 characters of name and 254 of address.",
       advice: 'site',
     });
   });
 
-  it('refuses a replyTo that is not one address', () => {
+  it('refuses a replyTo that is not an address, or a list of them', () => {
     expect(failure({ replyTo: 'help desk' })).toEqual({
       code: ConnectorErrorCodes.InvalidConfig,
       errorDescription:
-        "The Reply-To (replyTo) of Logto's email template must be one address, such as help@your.domain or Support <help@your.domain>.",
+        'Correct the Reply-To (replyTo) of Logto\'s email template: it is not an address. Give one address or a list of at most 50 separated by commas, each of at most 254 characters with only ASCII letters before the @, such as help@your.domain or Support <help@your.domain>, "Acme, Sales" <sales@your.domain>.',
       advice: 'site',
     });
+    expect(failure({ replyTo: 'help@acme.com, , sales@acme.com' }).errorDescription).toContain(
+      "Correct the Reply-To (replyTo) of Logto's email template: it has an entry 2 of 3 that is empty (a comma too many). Give one address or a list"
+    );
+  });
+
+  it('sends a replyTo list as one Reply-To, each address checked and written out', () => {
+    const body = customEmailBody(
+      config,
+      { ...custom, replyTo: '{{application.name}} <help@acme.com>, sales@bücher.example' },
+      message({ payload: { code: '1', application: { name: 'Acme, Inc' } } })
+    );
+
+    expect(body.ReplyTo).toBe('"Acme, Inc" <help@acme.com>, sales@xn--bcher-kva.example');
   });
 });
 
@@ -223,10 +337,11 @@ describe('serialize', () => {
   it('refuses one byte more, saying how large it is', () => {
     expect(refusal('x'.repeat(tenMegabytes - 1))).toMatchObject({
       code: ConnectorErrorCodes.InvalidRequestParameters,
-      errorDescription: 'The email is 10.0 MB; Postmark accepts at most 10 MB per request.',
+      errorDescription:
+        'Make the email smaller: it is 10.0 MB, and Postmark accepts at most 10 MB per request.',
     });
     expect(refusal('x'.repeat(15 * 1024 * 1024)).errorDescription).toMatch(
-      /^The email is 15\.0 MB;/
+      /^Make the email smaller: it is 15\.0 MB,/
     );
   });
 });

@@ -1,14 +1,15 @@
 import {
   ConnectorErrorCodes,
   type EmailTemplateDetails,
+  type SendMessagePayload,
   replaceSendMessageHandlebars,
 } from '@logto/connector-kit';
 
 import { limits, maxRequestBytes } from '../constant.js';
 import { connectorError } from '../errors/connector-error.js';
-import { formatMailbox, fromWithSendFrom, parseMailbox } from '../mailbox.js';
+import { formatMailboxList, fromWithSendFrom, parseMailboxList } from '../mailbox.js';
 import { type Message, invalidRequest } from '../message.js';
-import type { PostmarkConfig, TemplateConfig } from '../types.js';
+import { type PostmarkConfig, type TemplateConfig, replyToShape } from '../types.js';
 
 import { htmlToText } from './html-to-text.js';
 
@@ -76,7 +77,7 @@ const fromOf = (sendFrom: string, { fromEmail }: PostmarkConfig) => {
 
   if (from === undefined) {
     throw templateError(
-      `The sender (sendFrom) of Logto's email template is not one Postmark can send from: give a name, an address, or Name <address>, with at most ${limits.displayName} characters of name and ${limits.address} of address.`
+      `Correct the sender (sendFrom) of Logto's email template: give a name, an address, or Name <address>. It may have at most ${limits.displayName} characters of name and ${limits.address} of address.`
     );
   }
 
@@ -84,16 +85,49 @@ const fromOf = (sendFrom: string, { fromEmail }: PostmarkConfig) => {
 };
 
 const replyToOf = (replyTo: string) => {
-  const mailbox = parseMailbox(replyTo);
+  const parsed = parseMailboxList(replyTo);
 
-  if (!mailbox) {
+  if ('problem' in parsed) {
     throw templateError(
-      `The Reply-To (replyTo) of Logto's email template must be one address, such as help@your.domain or Support <help@your.domain>.`
+      `Correct the Reply-To (replyTo) of Logto's email template: it ${parsed.problem}. Give ${replyToShape}.`
     );
   }
 
-  return formatMailbox(mailbox);
+  return formatMailboxList(parsed.mailboxes);
 };
+
+// A handlebar as connector-kit's `replaceSendMessageHandlebars` finds one; the two parts around
+// the name never match what the name matches, so a search takes linear time.
+const handlebar = /{{\s*[\w.]+\s*}}/g;
+
+/**
+ * Fills `text` as connector-kit does (each handlebar once, a value never read as one again),
+ * passing each value through `encode` on its way in. A handlebar left as it is has nothing that
+ * either encoding changes.
+ */
+const fillEncoded = (
+  text: string,
+  payload: SendMessagePayload,
+  encode: (value: string) => string
+) => text.replaceAll(handlebar, (found) => encode(replaceSendMessageHandlebars(found, payload)));
+
+const htmlEntities: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Text as HTML shows it, in an element or in a quoted attribute: no value can add markup. */
+export const escapeHtml = (value: string) =>
+  value.replaceAll(/["&'<>]/g, (character) => htmlEntities[character] ?? character);
+
+// Every character that ends a line somewhere: CR, LF, VT, FF, NEL and Unicode's two separators.
+const lineBreaks = /[\n\v\f\r\u0085\u2028\u2029]+/g;
+
+/** A value on the subject's one line. */
+export const oneLine = (value: string) => value.replaceAll(lineBreaks, ' ');
 
 /** The body of `POST /email` for one of Logto's own email templates. */
 export const customEmailBody = (
@@ -102,15 +136,17 @@ export const customEmailBody = (
   message: Message
 ) => {
   const fill = (text: string) => replaceSendMessageHandlebars(text, message.payload);
-  const content = fill(template.content);
+  const isText = template.contentType === 'text/plain';
+  // In HTML, a user's name or an organization's is text: it may never add a tag or a link.
+  const content = isText
+    ? fill(template.content)
+    : fillEncoded(template.content, message.payload, escapeHtml);
 
   return {
     From: template.sendFrom ? fromOf(fill(template.sendFrom), config) : config.fromEmail,
     To: message.to,
-    Subject: fill(template.subject),
-    ...(template.contentType === 'text/plain'
-      ? { TextBody: content }
-      : { HtmlBody: content, ...textPart(content) }),
+    Subject: fillEncoded(template.subject, message.payload, oneLine),
+    ...(isText ? { TextBody: content } : { HtmlBody: content, ...textPart(content) }),
     ...sendingOptions(
       config,
       message,
@@ -136,7 +172,7 @@ export const serialize = (body: unknown) => {
 
   if (bytes > maxRequestBytes) {
     throw invalidRequest(
-      `The email is ${(bytes / 1024 / 1024).toFixed(1)} MB; Postmark accepts at most 10 MB per request.`
+      `Make the email smaller: it is ${(bytes / 1024 / 1024).toFixed(1)} MB, and Postmark accepts at most 10 MB per request.`
     );
   }
 

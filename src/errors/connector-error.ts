@@ -45,3 +45,22 @@ export type SendContext = {
   /** How the Postmark template was chosen, such as `alias "logto-sign-in"`; absent for custom templates. */
   template?: string;
 };
+
+/**
+ * How long the first sentence of an operator's message may be: the Console shows a failure in a
+ * toast for about five seconds, and that sentence says what to fix; detail follows it.
+ */
+export const maxFirstSentence = 160;
+
+/**
+ * A name put into a sentence, cut to `length` characters with `…` at the cut: an alias, a stream
+ * or an address of hundreds of characters must not push what to fix out of the first sentence.
+ */
+export const clip = (text: string, length = 32) =>
+  text.length > length ? `${text.slice(0, length - 1)}…` : text;
+
+// The end of a sentence, maybe inside closing quotes or brackets: `."`, `.)`, `!'`.
+const endsSentence = /[!.?…]["')\]]*$/;
+
+/** `text` ended with a full stop, unless it already ends a sentence: no `..` and no `.).`. */
+export const sentence = (text: string) => (endsSentence.test(text) ? text : `${text}.`);

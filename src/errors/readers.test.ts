@@ -103,6 +103,28 @@ describe('a real send', () => {
     expect(data).not.toHaveProperty('advice');
   });
 
+  it("starts the audit log's line with the operator's sentence, in any language", async () => {
+    postmarkAnswers(401, tokenRejected);
+    const { sendMessage } = await createConnector({ getConfig: async () => config });
+
+    const error: unknown = await sendMessage({
+      to: 'user@example.com',
+      type: TemplateType.SignIn,
+      payload: { code: '123456', locale: 'de' },
+    }).catch((error: unknown) => error);
+    expect(error).toBeInstanceOf(ConnectorError);
+    const data = (error as ConnectorError).data as Record<string, unknown>;
+
+    expect(Object.keys(data).slice(0, 2)).toEqual(['operatorMessage', 'errorDescription']);
+    // What the audit log shows: the error as text.
+    expect(String(error)).toMatch(
+      /^Error: ConnectorError: {"operatorMessage":"Postmark rejected the server token/
+    );
+    expect(String(error).indexOf('Postmark rejected')).toBeLessThan(
+      String(error).indexOf('Diese Website')
+    );
+  });
+
   it.each([
     ['de-CH', 'Diese Website kann gerade keine E-Mails senden.'],
     ['fr', "Ce site ne peut pas envoyer d'e-mails pour le moment."],
@@ -140,8 +162,22 @@ describe('a real send', () => {
 
     expect(data.errorDescription).toBe(userSentence('retry', 'en'));
     expect(data).toMatchObject({ reason: 'general', attempts: 3 });
-    expect(data.operatorMessage).toContain('Could not reach Postmark at api.postmarkapp.com');
+    expect(data.operatorMessage).toMatch(/^This server could not reach Postmark: /);
     expect(JSON.stringify(data)).not.toContain('10.1.2.3');
+  });
+
+  it.each([
+    [407, '<html><h1>407 Proxy Authentication Required</h1></html>'],
+    [403, '<html><h1>Forbidden</h1><p>Blocked by the web filter.</p></html>'],
+  ])("tells the user the site cannot send after a proxy's own %i page", async (status, page) => {
+    postmarkAnswers(status, page);
+
+    const { code, data } = await realSend();
+
+    expect(code).toBe(ConnectorErrorCodes.General);
+    expect(data.errorDescription).toBe(userSentence('site', 'en'));
+    expect(data.errorDescription).not.toBe(userSentence('retry', 'en'));
+    expect(data).toMatchObject({ reason: 'general', status, attempts: 1 });
   });
 
   it('keeps the codes Logto answers with 429: rate limit', async () => {
@@ -150,7 +186,7 @@ describe('a real send', () => {
     const { code, data } = await realSend();
 
     expect(code).toBe(ConnectorErrorCodes.RateLimitExceeded);
-    expect(data.operatorMessage).toContain('(after 3 attempts)');
+    expect(data.operatorMessage).toContain('After 3 attempts, Postmark answered HTTP 429');
   });
 
   it('keeps the codes Logto answers with 429: usage limit', async () => {
@@ -159,7 +195,7 @@ describe('a real send', () => {
     const { code, data } = await realSend();
 
     expect(code).toBe(ConnectorErrorCodes.UsageLimitExceeded);
-    expect(data.operatorMessage).toContain('Check its credits and status in Postmark');
+    expect(data.operatorMessage).toContain('check its credits and status in Postmark');
   });
 
   it('says nothing of the configuration to the user when it is invalid', async () => {
@@ -201,7 +237,7 @@ describe('the Console test', () => {
 
     expect(code).toBe(ConnectorErrorCodes.General);
     expect(data.errorDescription).toMatch(
-      /^The Postmark connector's configuration is invalid\. Sender \(fromEmail\): must be one address/
+      /^Correct "Sender" \(fromEmail\) in the connector's settings\. Sender \(fromEmail\): must be one address/
     );
   });
 });

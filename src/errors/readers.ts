@@ -40,7 +40,7 @@ export type Reader = {
  * Shapes an error for the people who read it. Logto's Console shows the operator only the
  * `message` it makes from `data.errorDescription` of a `general` error, so the Console test gets
  * the operator's sentence that way. The sign-in page shows the user that same `message`, so a
- * real send gets a short sentence the user can act on, with the operator's account kept in
+ * real send gets a short sentence the user can act on, with the operator's account first in
  * `data` for the audit log. Errors that are not the connector's own pass as they are.
  */
 export const present = (error: ConnectorError, { isConsoleTest, locale, usageType }: Reader) => {
@@ -61,9 +61,11 @@ export const present = (error: ConnectorError, { isConsoleTest, locale, usageTyp
     });
   }
 
+  // The audit log shows the error as one line of text, `ConnectorError: ` and this data's JSON:
+  // the operator's sentence goes first, so that it is what the line starts with.
   return new ConnectorError(keptOnSignIn.has(code) ? code : ConnectorErrorCodes.General, {
-    errorDescription: userSentence(advice, locale),
     operatorMessage: errorDescription,
+    errorDescription: userSentence(advice, locale),
     reason: code,
     usageType,
     ...facts,

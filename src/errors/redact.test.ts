@@ -88,7 +88,7 @@ describe('an error page from something in between', () => {
     const { data } = await failedSend();
 
     expect(data.operatorMessage).toBe(
-      'Postmark, or a proxy in between, answered HTTP 503 with "Service Unavailable" (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.'
+      'Postmark, or a proxy between Logto and Postmark, is having trouble: see https://status.postmarkapp.com, and try again later. After 3 attempts, the answer was HTTP 503 with "Service Unavailable", not Postmark\'s.'
     );
   });
 
@@ -98,7 +98,7 @@ describe('an error page from something in between', () => {
     const { data } = await failedSend();
 
     expect(data.operatorMessage).toBe(
-      'Postmark, or a proxy in between, answered HTTP 500 with an empty body (after 3 attempts). Postmark may be having trouble; see https://status.postmarkapp.com.'
+      "Postmark, or a proxy between Logto and Postmark, is having trouble: see https://status.postmarkapp.com, and try again later. After 3 attempts, the answer was HTTP 500 with an empty body, not Postmark's."
     );
   });
 
@@ -108,7 +108,7 @@ describe('an error page from something in between', () => {
     const { data } = await failedSend();
 
     expect(data.operatorMessage).toBe(
-      'Postmark did not answer as Postmark does: HTTP 499 with "Client Closed Request". A proxy between Logto and Postmark may have answered instead.'
+      'Something other than Postmark answered: check this server\'s proxy settings for api.postmarkapp.com. The answer was HTTP 499 with "Client Closed Request", not Postmark\'s.'
     );
   });
 
@@ -120,7 +120,7 @@ describe('an error page from something in between', () => {
 
     const { data } = await failedSend();
 
-    expect(data.operatorMessage).toContain(`HTTP 404 with "${quoted}".`);
+    expect(data.operatorMessage).toContain(`HTTP 404 with "${quoted}", not Postmark's.`);
   });
 
   it('redacts a host before cutting the excerpt, so no part of it is left', async () => {
@@ -163,7 +163,7 @@ describe('a network failure', () => {
     const { data } = await failedSend();
 
     expect(data.operatorMessage).toBe(
-      "Could not reach Postmark at api.postmarkapp.com: getaddrinfo ENOTFOUND api.postmarkapp.com (after 3 attempts). Check this server's network, DNS and proxy settings."
+      'This server could not reach Postmark: check its network, DNS and proxy settings for api.postmarkapp.com. After 3 attempts, the last connection failed with getaddrinfo ENOTFOUND api.postmarkapp.com.'
     );
   });
 });
@@ -289,6 +289,10 @@ describe('redactHosts', () => {
     ['connect 10.20.30.40:8443 refused', 'connect [address] refused'],
     ['[fe80::1%eth0]:8080 and [::1]', '[address] and [address]'],
     ['https://api.postmarkapp.com:443/email', 'https://api.postmarkapp.com:443/email'],
+    // The stop that ends a sentence after a name is the sentence's, not the name's.
+    ['failed with ENOTFOUND gw.corp.internal.', 'failed with ENOTFOUND [host].'],
+    ['failed with ENOTFOUND api.postmarkapp.com.', 'failed with ENOTFOUND api.postmarkapp.com.'],
+    ['failed with EAI_AGAIN postgres.', 'failed with EAI_AGAIN [host].'],
     [
       'Postmark error 300: Invalid, alias logto-sign-in, v1.2.3',
       'Postmark error 300: Invalid, alias logto-sign-in, v1.2.3',

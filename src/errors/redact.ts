@@ -7,14 +7,15 @@ const postmarkHosts = new Set(['api.postmarkapp.com', 'status.postmarkapp.com', 
 
 /**
  * What names a host or an address in an error, each as `[replacement, pattern]`: a URL's
- * authority, the name after ENOTFOUND or EAI_AGAIN, IPv6 and IPv4 addresses with their port, and
+ * authority, the name after ENOTFOUND or EAI_AGAIN (without a dot that ends the sentence it
+ * stands in), IPv6 and IPv4 addresses with their port, and
  * a dotted name that ends in a label of letters, as top-level domains do. An email address's
  * parts are the sender's or the recipient's, not hosts on the way, and stay. Every part is bounded, and a name starts only where no
  * name character precedes it, so each pass is linear.
  */
 const hostPatterns: Array<[string, RegExp]> = [
   ['[host]', /(?<=\/\/)[^\s"#'/<>?]{0,299}[^\s"#',./<>?]/g],
-  ['[host]', /(?<=\b(?:ENOTFOUND|EAI_AGAIN) )[^\s"'(),;<>]{1,253}/g],
+  ['[host]', /(?<=\b(?:ENOTFOUND|EAI_AGAIN) )[^\s"'(),;<>]{0,252}[^\s"'(),.;<>]/g],
   ['[address]', /\[[\d.:a-f]{2,45}(?:%\w{1,16})?](?::\d{1,5})?/gi],
   ['[address]', /(?<![\w.:-])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?/g],
   ['[address]', /(?<![\w:])[\da-f]{0,4}(?::[\da-f]{0,4}){2,7}(?:\.\d{1,3}){0,3}/gi],

@@ -37,8 +37,8 @@ describe("Postmark's answers at their edge", () => {
   });
 
   it.each([
-    [500, 'Postmark could not take the email'],
-    [503, 'Postmark could not take the email'],
+    [500, 'Postmark is having trouble'],
+    [503, 'Postmark is having trouble'],
     [499, 'Postmark refused the email'],
   ])("says a %i with Postmark's JSON is %j", (status, says) => {
     const { description, advice } = http(status, { ErrorCode: 0, Message: 'M.' });
@@ -48,18 +48,19 @@ describe("Postmark's answers at their edge", () => {
   });
 
   it.each([
-    ['a bare 401', 401, '<h1>Unauthorized</h1>', 'HTTP 401'],
+    ['a bare 401', 401, '<h1>Unauthorized</h1>', 'The answer was HTTP 401 with "Unauthorized"'],
     [
       'ErrorCode 10 on another status',
       422,
       { ErrorCode: 10, Message: 'Bad token.' },
-      'HTTP 422, Postmark error 10',
+      'Postmark answered HTTP 422, error 10: "Bad token."',
     ],
   ])('reads %s as a rejected token', (_, status, body, said) => {
     const { code, description } = http(status, body);
 
     expect(code).toBe(ConnectorErrorCodes.InvalidConfig);
-    expect(description).toContain(`Postmark rejected the server token (${said}`);
+    expect(description).toMatch(/^Postmark rejected the server token: /);
+    expect(description).toContain(`"Server API token". ${said}`);
   });
 });
 
@@ -69,12 +70,12 @@ describe('wording at its edge', () => {
     { kind: 'http', status: 502, body: '' },
     { kind: 'network', cause: 'read ECONNRESET' },
     { kind: 'deadline', milliseconds: 8500 },
-  ] as const)('never says "(after 1 attempts)" for $kind', (failure) => {
-    expect(describeFailure({ ...failure, attempts: 1 }, context).description).not.toContain(
-      'after'
+  ] as const)('counts the attempts for $kind only when there were several', (failure) => {
+    expect(describeFailure({ ...failure, attempts: 1 }, context).description).not.toMatch(
+      /attempt|after/i
     );
-    expect(describeFailure({ ...failure, attempts: 2 }, context).description).toContain(
-      ' (after 2 attempts).'
+    expect(describeFailure({ ...failure, attempts: 2 }, context).description).toMatch(
+      /After 2 attempts, |made 2 attempts\./
     );
   });
 });
@@ -120,20 +121,26 @@ describe('each answer, its code and its advice', () => {
     [500, postmark(0), ConnectorErrorCodes.General, 'retry'],
     [422, postmark(1234), ConnectorErrorCodes.General, 'site'],
     [502, '<h1>Bad gateway</h1>', ConnectorErrorCodes.General, 'retry'],
+    [404, '<h1>Not Found</h1>', ConnectorErrorCodes.General, 'retry'],
+    // A proxy's own page: the user cannot wait it out.
+    [407, '<h1>Proxy Authentication Required</h1>', ConnectorErrorCodes.General, 'site'],
+    [407, '', ConnectorErrorCodes.General, 'site'],
+    [403, '<html><body>Access denied by policy</body></html>', ConnectorErrorCodes.General, 'site'],
+    [403, postmark(0), ConnectorErrorCodes.General, 'site'],
   ])('reads a %i with %j as %s, advising %s', (status, body, code, advice) => {
     expect(http(status, body)).toMatchObject({ code, advice });
   });
 
   it('names the address field of a Postmark 300, first field first', () => {
     expect(http(422, postmark(300, "Error parsing 'To': Illegal email address")).description).toBe(
-      "Postmark cannot send to user@example.com (HTTP 422, Postmark error 300: Error parsing 'To': Illegal email address). The user should check the address."
+      'Postmark cannot send to user@example.com: check the address, or use another one. Postmark answered HTTP 422, error 300: "Error parsing \'To\': Illegal email address".'
     );
     expect(http(422, postmark(300, "Invalid 'From' address, and 'To'")).description).toBe(
-      "Postmark cannot read the sender no-reply@acme.com (HTTP 422, Postmark error 300: Invalid 'From' address, and 'To'). Correct \"Sender\", or the sendFrom of Logto's email template."
+      "Postmark cannot read the sender no-reply@acme.com: correct \"Sender\", or the sendFrom of Logto's email template. Postmark answered HTTP 422, error 300: \"Invalid 'From' address, and 'To'\"."
     );
     for (const field of ['Reply-To', 'ReplyTo', 'reply-to']) {
       expect(http(422, postmark(300, `Invalid '${field}' address`)).description).toBe(
-        `Postmark cannot read the Reply-To address (HTTP 422, Postmark error 300: Invalid '${field}' address). Correct "Reply-To", or the replyTo of Logto's email template.`
+        `Postmark cannot read the Reply-To: correct "Reply-To", or the replyTo of Logto's email template. Postmark answered HTTP 422, error 300: "Invalid '${field}' address".`
       );
     }
   });
@@ -154,7 +161,7 @@ describe('each answer, its code and its advice', () => {
     const { template, ...custom } = context;
 
     expect(http(422, postmark(1101), custom).description).toMatch(
-      /^Postmark has no template with that alias for usage type SignIn/
+      /^Postmark has no template with that alias for SignIn: /
     );
   });
 
@@ -162,24 +169,24 @@ describe('each answer, its code and its advice', () => {
     const exact = 'a'.repeat(120);
     const longer = `${'b'.repeat(120)}c`;
 
-    expect(http(403, exact).description).toContain(`with "${exact}".`);
-    expect(http(403, longer).description).toContain(`with "${'b'.repeat(120)}…".`);
+    expect(http(403, exact).description).toContain(`with "${exact}", not`);
+    expect(http(403, longer).description).toContain(`with "${'b'.repeat(120)}…", not`);
     expect(http(403, longer).description).not.toContain('c"');
   });
 
   it('reads only the first 4,096 characters, and drops a tag left open', () => {
     expect(http(403, `<${'a'.repeat(5000)}> visible`).description).toContain(
-      'HTTP 403 with an empty body.'
+      'HTTP 403 with an empty body, not'
     );
-    expect(http(403, 'Forbidden <b').description).toContain('HTTP 403 with "Forbidden".');
+    expect(http(403, 'Forbidden <b').description).toContain('HTTP 403 with "Forbidden", not');
   });
 
   it('blames Postmark from a 500 on, and a proxy below', () => {
     expect(http(500, '').description).toBe(
-      'Postmark, or a proxy in between, answered HTTP 500 with an empty body. Postmark may be having trouble; see https://status.postmarkapp.com.'
+      "Postmark, or a proxy between Logto and Postmark, is having trouble: see https://status.postmarkapp.com, and try again later. The answer was HTTP 500 with an empty body, not Postmark's."
     );
     expect(http(499, '').description).toBe(
-      'Postmark did not answer as Postmark does: HTTP 499 with an empty body. A proxy between Logto and Postmark may have answered instead.'
+      "Something other than Postmark answered: check this server's proxy settings for api.postmarkapp.com. The answer was HTTP 499 with an empty body, not Postmark's."
     );
   });
 
@@ -193,7 +200,7 @@ describe('each answer, its code and its advice', () => {
       code: ConnectorErrorCodes.General,
       advice: 'retry',
       description:
-        "Could not reach Postmark at api.postmarkapp.com: connect ECONNREFUSED. Check this server's network, DNS and proxy settings.",
+        'This server could not reach Postmark: check its network, DNS and proxy settings for api.postmarkapp.com. The connection failed with connect ECONNREFUSED.',
       details: { attempts: 1, cause: 'ECONNREFUSED' },
     });
     expect(describeFailure({ kind: 'deadline', milliseconds: 8549, attempts: 1 }, context)).toEqual(
@@ -201,7 +208,7 @@ describe('each answer, its code and its advice', () => {
         code: ConnectorErrorCodes.General,
         advice: 'retry',
         description:
-          'Postmark did not answer within 8.5 s. Postmark may be having trouble; see https://status.postmarkapp.com.',
+          "Postmark did not answer within 8.5 s: see https://status.postmarkapp.com, and check this server's network.",
         details: { attempts: 1, milliseconds: 8549 },
       }
     );

@@ -4,10 +4,13 @@ import {
   type Advice,
   type PostmarkFailure,
   type SendContext,
+  clip,
   connectorError,
+  sentence,
   usageLimitExceeded,
 } from '../errors/connector-error.js';
 import { redactHosts } from '../errors/redact.js';
+import { addressOf } from '../mailbox.js';
 import { type PostmarkError, postmarkErrorGuard } from '../types.js';
 
 import { parseJson } from './json.js';
@@ -36,7 +39,14 @@ const excerpt = (body: string) => {
   return text.length > excerptLength ? `${text.slice(0, excerptLength)}…` : text;
 };
 
-const attemptsNote = (attempts: number) => (attempts > 1 ? ` (after ${attempts} attempts)` : '');
+/** What an answer that is not Postmark's said, as a few words after its status. */
+const answerQuote = (body: string) => {
+  const answer = excerpt(body);
+  return answer ? ` with "${answer}"` : ' with an empty body';
+};
+
+/** How a detail sentence starts when the connector tried more than once. */
+const afterAttempts = (attempts: number) => (attempts > 1 ? `After ${attempts} attempts, ` : '');
 
 const seconds = (milliseconds: number) => `${Math.round(milliseconds / 100) / 10} s`;
 
@@ -53,18 +63,38 @@ type HttpFacts = {
   /** Postmark's ErrorCode and Message, when the body is Postmark's error JSON. */
   code?: number;
   message?: string;
-  /** What Postmark said, as quoted in every description. */
+  /** What came back, as the sentence after the one that says what to fix. */
   said: string;
   body: string;
   attempts: number;
   context: SendContext;
 };
 
+/**
+ * Postmark's answer as one sentence: its status, its ErrorCode unless that only repeats the
+ * status (or is 0, which means none), and its Message, quoted.
+ */
+export const postmarkSaid = (
+  status: number,
+  attempts: number,
+  { ErrorCode, Message }: PostmarkError
+) => {
+  const errorCode = ErrorCode === status || ErrorCode === 0 ? '' : `, error ${ErrorCode}`;
+  return sentence(
+    `${afterAttempts(attempts)}Postmark answered HTTP ${status}${errorCode}${Message ? `: "${Message}"` : ''}`
+  );
+};
+
+/** An answer that is not Postmark's JSON, as one sentence. */
+const othersSaid = (status: number, attempts: number, body: string) =>
+  `${afterAttempts(attempts)}${attempts > 1 ? 'the' : 'The'} answer was HTTP ${status}${answerQuote(body)}, not Postmark's.`;
+
 type HttpRule = {
   when: (facts: HttpFacts) => boolean;
   code: ConnectorErrorCodes;
   advice: Advice;
-  describe: (facts: HttpFacts) => string;
+  /** The sentence that says what to fix; what came back follows it. */
+  fix: (facts: HttpFacts) => string;
 };
 
 const isTemplateError = (code?: number) => code !== undefined && code >= 1100 && code < 1200;
@@ -78,98 +108,116 @@ const addressField = ({ code, message = '' }: HttpFacts) =>
         .replace('-', '')
     : undefined;
 
-/** Postmark's answers, most specific first; the first rule that fits says what happened. */
+const statusPage = 'see https://status.postmarkapp.com, and try again later';
+
+/**
+ * Postmark's answers, most specific first; the first rule that fits says what happened. Each
+ * `fix` is one sentence of at most `maxFirstSentence` characters, in the words of the Console's
+ * form and of Postmark's pages, with every name in it clipped.
+ */
 const httpRules: HttpRule[] = [
   {
     when: ({ status, code }) => status === 401 || code === 10,
     code: ConnectorErrorCodes.InvalidConfig,
     advice: 'site',
-    describe: ({ said }) =>
-      `Postmark rejected the server token (${said}). Copy a Server API token from Postmark (Servers → your server → API Tokens) into "Server API token".`,
+    fix: () =>
+      'Postmark rejected the server token: copy the Server API token from Postmark (Servers → your server → API Tokens) into "Server API token".',
   },
   {
     when: ({ status }) => status === 429,
     code: ConnectorErrorCodes.RateLimitExceeded,
     advice: 'retry',
-    describe: ({ said, attempts }) =>
-      `Postmark is limiting how fast this server may send (${said})${attemptsNote(attempts)}. Try again in a moment.`,
+    fix: () => 'Postmark is limiting how fast this server may send: wait a moment, then try again.',
   },
   {
     when: ({ code }) => code === 400 || code === 401,
     code: ConnectorErrorCodes.InvalidConfig,
     advice: 'site',
-    describe: ({ said, context }) =>
-      `Postmark will not send from ${context.from} (${said}). Add and confirm this address as a Sender Signature, or verify its domain, in Postmark; or change "Sender".`,
+    fix: ({ context }) =>
+      `Postmark will not send from ${clip(addressOf(context.from), 48)}: confirm it as a Sender Signature, verify its domain, or change "Sender".`,
   },
   {
     when: ({ code }) => code === 1101,
     code: ConnectorErrorCodes.TemplateNotFound,
     advice: 'site',
-    describe: ({ said, context }) =>
-      `Postmark has no template with ${context.template ?? 'that alias'} for usage type ${context.usageType} on this server (${said}). Create the template in Postmark, or fix its entry in "Templates".`,
+    fix: ({ context }) =>
+      `Postmark has no template with ${context.template ? clip(context.template, 48) : 'that alias'} for ${context.usageType}: create it there, or fix "Templates".`,
   },
   {
     when: ({ code }) => code === 405 || code === 412 || code === 413,
     code: usageLimitExceeded,
     advice: 'site',
-    describe: ({ said }) =>
-      `The Postmark account may not send right now (${said}). Check its credits and status in Postmark.`,
+    fix: () =>
+      'The Postmark account may not send right now: check its credits and status in Postmark.',
   },
   {
     when: ({ code }) => code === 406,
     code: ConnectorErrorCodes.General,
     advice: 'address',
-    describe: ({ said, context }) =>
-      `Postmark will not send to ${context.to}: the address is inactive after a hard bounce or a spam complaint (${said}). If the address is valid, reactivate it under the stream's Suppressions in Postmark.`,
+    fix: ({ context }) =>
+      `Postmark will not send to ${clip(context.to, 48)}, an inactive address: if it is valid, reactivate it under the stream's Suppressions.`,
   },
   {
     when: (facts) => addressField(facts) === 'to',
     code: ConnectorErrorCodes.InvalidRequestParameters,
     advice: 'address',
-    describe: ({ said, context }) =>
-      `Postmark cannot send to ${context.to} (${said}). The user should check the address.`,
+    fix: ({ context }) =>
+      `Postmark cannot send to ${clip(context.to, 48)}: check the address, or use another one.`,
   },
   {
     when: (facts) => addressField(facts) === 'from',
     code: ConnectorErrorCodes.InvalidConfig,
     advice: 'site',
-    describe: ({ said, context }) =>
-      `Postmark cannot read the sender ${context.from} (${said}). Correct "Sender", or the sendFrom of Logto's email template.`,
+    fix: ({ context }) =>
+      `Postmark cannot read the sender ${clip(context.from, 48)}: correct "Sender", or the sendFrom of Logto's email template.`,
   },
   {
     when: (facts) => addressField(facts) === 'replyto',
     code: ConnectorErrorCodes.InvalidConfig,
     advice: 'site',
-    describe: ({ said }) =>
-      `Postmark cannot read the Reply-To address (${said}). Correct "Reply-To", or the replyTo of Logto's email template.`,
+    fix: () =>
+      'Postmark cannot read the Reply-To: correct "Reply-To", or the replyTo of Logto\'s email template.',
   },
   {
     when: ({ code, status }) => code !== undefined && status >= 500,
     code: ConnectorErrorCodes.General,
     advice: 'retry',
-    describe: ({ said, attempts }) =>
-      `Postmark could not take the email (${said})${attemptsNote(attempts)}. Postmark may be having trouble; see https://status.postmarkapp.com.`,
+    fix: () => `Postmark is having trouble: ${statusPage}.`,
+  },
+  {
+    // A proxy's own page refusing the request, or asking for its credentials: no retry, and no
+    // wait, lets this site send until its operator changes something.
+    when: ({ code, status }) => code === undefined && status === 407,
+    code: ConnectorErrorCodes.General,
+    advice: 'site',
+    fix: () =>
+      "A proxy between Logto and Postmark asks for credentials: add them to HTTPS_PROXY in Logto's environment, or let this server reach api.postmarkapp.com.",
+  },
+  {
+    when: ({ code, status }) => code === undefined && status === 403,
+    code: ConnectorErrorCodes.General,
+    advice: 'site',
+    fix: () =>
+      'Something between Logto and Postmark refused the request: let this server reach api.postmarkapp.com through its proxy or firewall.',
   },
   {
     when: ({ code }) => code !== undefined,
     code: ConnectorErrorCodes.General,
     advice: 'site',
-    describe: ({ said, attempts, code, context }) =>
-      `Postmark refused the email${isTemplateError(code) && context.template ? ` with template ${context.template}` : ''} (${said})${attemptsNote(attempts)}.`,
+    fix: ({ code, context }) =>
+      `Postmark refused the email${isTemplateError(code) && context.template ? ` with template ${clip(context.template, 48)}` : ''}: fix what its answer names.`,
   },
 ];
 
+/** Any other answer that is not Postmark's JSON. */
 const notPostmark: Omit<HttpRule, 'when'> = {
   code: ConnectorErrorCodes.General,
   advice: 'retry',
-  describe: ({ status, body, attempts }) => {
-    const answer = excerpt(body);
-    const answered = `HTTP ${status}${answer ? ` with "${answer}"` : ' with an empty body'}${attemptsNote(attempts)}`;
-    // An outage shows first at Postmark's own edge, which answers without Postmark's JSON too.
-    return status >= 500
-      ? `Postmark, or a proxy in between, answered ${answered}. Postmark may be having trouble; see https://status.postmarkapp.com.`
-      : `Postmark did not answer as Postmark does: ${answered}. A proxy between Logto and Postmark may have answered instead.`;
-  },
+  // An outage shows first at Postmark's own edge, which answers without Postmark's JSON too.
+  fix: ({ status }) =>
+    status >= 500
+      ? `Postmark, or a proxy between Logto and Postmark, is having trouble: ${statusPage}.`
+      : "Something other than Postmark answered: check this server's proxy settings for api.postmarkapp.com.",
 };
 
 const httpFailure = (
@@ -181,9 +229,7 @@ const httpFailure = (
     status,
     code: postmark?.ErrorCode,
     message: postmark?.Message,
-    said: postmark
-      ? `HTTP ${status}, Postmark error ${postmark.ErrorCode}: ${postmark.Message}`
-      : `HTTP ${status}`,
+    said: postmark ? postmarkSaid(status, attempts, postmark) : othersSaid(status, attempts, body),
     body,
     attempts,
     context,
@@ -193,7 +239,7 @@ const httpFailure = (
   return {
     code: rule.code,
     advice: rule.advice,
-    description: rule.describe(facts),
+    description: `${rule.fix(facts)} ${facts.said}`,
     details: {
       status,
       attempts,
@@ -213,7 +259,9 @@ export const describeFailure = (failure: PostmarkFailure, context: SendContext):
       return {
         code: ConnectorErrorCodes.General,
         advice: 'retry',
-        description: `Could not reach Postmark at api.postmarkapp.com: ${redactHosts(failure.cause)}${attemptsNote(failure.attempts)}. Check this server's network, DNS and proxy settings.`,
+        description: `This server could not reach Postmark: check its network, DNS and proxy settings for api.postmarkapp.com. ${sentence(
+          `${afterAttempts(failure.attempts)}${failure.attempts > 1 ? 'the last' : 'The'} connection failed with ${redactHosts(failure.cause)}`
+        )}`,
         details: { attempts: failure.attempts, cause: failure.code },
       };
     }
@@ -222,7 +270,10 @@ export const describeFailure = (failure: PostmarkFailure, context: SendContext):
       return {
         code: ConnectorErrorCodes.General,
         advice: 'retry',
-        description: `Postmark did not answer within ${seconds(failure.milliseconds)}${attemptsNote(failure.attempts)}. Postmark may be having trouble; see https://status.postmarkapp.com.`,
+        description:
+          `Postmark did not answer within ${seconds(failure.milliseconds)}: see https://status.postmarkapp.com, and check this server's network. ${
+            failure.attempts > 1 ? `The connector made ${failure.attempts} attempts.` : ''
+          }`.trim(),
         details: { attempts: failure.attempts, milliseconds: failure.milliseconds },
       };
     }

@@ -194,7 +194,7 @@ describe('template look-ups', () => {
     expect(seen).toEqual(['/message-streams/outbound']);
     expect(error.code).toBe(ConnectorErrorCodes.InvalidConfig);
     expect(error.data.errorDescription).toMatch(
-      /^Could not look up the message stream "outbound" on Postmark\. Postmark rejected the server token/
+      /^Postmark rejected the server token: .+ This came while looking up the message stream "outbound"\. Nothing was sent\.$/
     );
   });
 
@@ -210,7 +210,7 @@ describe('template look-ups', () => {
     const error = await failure(checkTemplates(configWith()));
 
     expect(error.data.errorDescription).toBe(
-      'Could not look up the template "logto-register" on Postmark. Postmark refused the look-up (HTTP 422, Postmark error 1105: Odd.). Nothing was sent.'
+      'Postmark refused to look up the template "logto-register": fix what its answer names. Postmark answered HTTP 422, error 1105: "Odd." Nothing was sent.'
     );
     expect(error.data.errorDescription).not.toContain('refused the email');
     expect(seen.length).toBeLessThanOrEqual(1 + limits.templateLookups);
@@ -242,7 +242,9 @@ describe('template look-ups', () => {
 
     const error = await failure(checkTemplates(config));
 
-    expect(error.data.errorDescription).toMatch(/^Could not look up the template "logto-register"/);
+    expect(error.data.errorDescription).toMatch(
+      /^Postmark refused to look up the template "logto-register"/
+    );
     expect(asked).toEqual(required.map(({ templateAlias }) => `/templates/${templateAlias}`));
   });
 
@@ -259,7 +261,7 @@ describe('template look-ups', () => {
 
     expect(error.data).toEqual({
       errorDescription:
-        'Postmark has no template for Register: alias "logto-register"; SignIn (de-x-t5): alias "localized-5". Create them in Postmark, or fix "Templates". Nothing was sent.',
+        'Postmark has none of 2 templates: create them there, or fix "Templates". They are Register: alias "logto-register"; SignIn (de-x-t5): alias "localized-5". Nothing was sent.',
       advice: 'site',
       missing: [
         { usageType: 'Register', templateAlias: 'logto-register' },
@@ -279,7 +281,7 @@ describe('template look-ups', () => {
     expect(error.code).toBe(ConnectorErrorCodes.TemplateNotFound);
     expect(error.data).toEqual({
       errorDescription:
-        'Postmark has no template for SignIn (de): ID 42. Create it in Postmark, or fix "Templates". Nothing was sent.',
+        'Postmark has no template for SignIn (de): ID 42: create it there, or fix "Templates". Nothing was sent.',
       advice: 'site',
       missing: [{ usageType: 'SignIn', locale: 'de', templateId: 42 }],
     });
@@ -293,37 +295,31 @@ class RefusedConnection extends Error {
 }
 
 describe('a failed look-up', () => {
-  const stream = 'Could not look up the message stream "outbound" on Postmark.';
+  const stream = 'This came while looking up the message stream "outbound".';
 
   it.each<[string, Reply, string, ConnectorErrorCodes]>([
     [
       'a 401 without ErrorCode 10',
       [401, { ErrorCode: 0, Message: 'No token.' }],
-      'Postmark rejected the server token (HTTP 401, Postmark error 0: No token.). Copy a Server API token from Postmark (Servers → your server → API Tokens) into "Server API token".',
+      'Postmark rejected the server token: copy the Server API token from Postmark (Servers → your server → API Tokens) into "Server API token". Postmark answered HTTP 401: "No token."',
       ConnectorErrorCodes.InvalidConfig,
     ],
     [
       'ErrorCode 10 without a 401',
       [422, { ErrorCode: 10, Message: 'Bad token.' }],
-      'Postmark rejected the server token (HTTP 422, Postmark error 10: Bad token.). Copy a Server API token from Postmark (Servers → your server → API Tokens) into "Server API token".',
+      'Postmark rejected the server token: copy the Server API token from Postmark (Servers → your server → API Tokens) into "Server API token". Postmark answered HTTP 422, error 10: "Bad token."',
       ConnectorErrorCodes.InvalidConfig,
     ],
     [
       'a 429 from Postmark',
       [429, { ErrorCode: 429, Message: 'Slow down.' }, { 'Retry-After': '0' }],
-      'Postmark is limiting how fast this server may send (HTTP 429, Postmark error 429: Slow down.) (after 3 attempts). Try again in a moment.',
+      'Postmark is limiting how fast this server may send: wait a moment, then try again. After 3 attempts, Postmark answered HTTP 429: "Slow down."',
       ConnectorErrorCodes.RateLimitExceeded,
     ],
     [
       "an answer that is not Postmark's",
       [403, '<h1>Forbidden</h1>'],
-      'Postmark did not answer as Postmark does: HTTP 403 with "Forbidden". A proxy between Logto and Postmark may have answered instead.',
-      ConnectorErrorCodes.General,
-    ],
-    [
-      "Postmark's refusal",
-      [422, { ErrorCode: 1105, Message: 'Odd.' }],
-      'Postmark refused the look-up (HTTP 422, Postmark error 1105: Odd.).',
+      'Something between Logto and Postmark refused the request: let this server reach api.postmarkapp.com through its proxy or firewall. The answer was HTTP 403 with "Forbidden", not Postmark\'s.',
       ConnectorErrorCodes.General,
     ],
   ])('describes %s in the words for it', async (_, reply, words, code) => {
@@ -332,7 +328,7 @@ describe('a failed look-up', () => {
     const error = await failure(checkTemplates(configWith()));
 
     expect(error.code).toBe(code);
-    expect(error.data.errorDescription).toBe(`${stream} ${words} Nothing was sent.`);
+    expect(error.data.errorDescription).toBe(`${words} ${stream} Nothing was sent.`);
     expect(seen.every((path) => path === '/message-streams/outbound')).toBe(true);
   });
 
@@ -342,7 +338,18 @@ describe('a failed look-up', () => {
     const error = await failure(checkTemplates(configWith()));
 
     expect(error.data.errorDescription).toBe(
-      `${stream} Could not reach Postmark at api.postmarkapp.com: ECONNREFUSED (connect refused) (after 3 attempts). Check this server's network, DNS and proxy settings. Nothing was sent.`
+      `This server could not reach Postmark: check its network, DNS and proxy settings for api.postmarkapp.com. After 3 attempts, the last connection failed with ECONNREFUSED (connect refused). ${stream} Nothing was sent.`
+    );
+  });
+
+  it("describes Postmark's refusal of the look-up as one", async () => {
+    postmark({ override: () => [422, { ErrorCode: 1105, Message: 'Odd.' }] });
+
+    const error = await failure(checkTemplates(configWith()));
+
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(error.data.errorDescription).toBe(
+      'Postmark refused to look up the message stream "outbound": fix what its answer names. Postmark answered HTTP 422, error 1105: "Odd." Nothing was sent.'
     );
   });
 });
@@ -355,8 +362,8 @@ describe('the message stream', () => {
 
     expect(error.code).toBe(ConnectorErrorCodes.General);
     expect(error.data).toMatchObject({ advice: 'site', messageStream: 'codes' });
-    expect(error.data.errorDescription).toMatch(
-      /^Postmark has no message stream "codes" on this server\. .* Nothing was sent\.$/
+    expect(error.data.errorDescription).toBe(
+      'Postmark has no message stream "codes": create it as a Transactional stream (your server → Message Streams), or fix "Message stream". Empty means "outbound". Nothing was sent.'
     );
   });
 
@@ -365,9 +372,7 @@ describe('the message stream', () => {
 
     const error = await failure(checkTemplates(configWith()));
 
-    expect(error.data.errorDescription).toMatch(
-      /^Postmark has no message stream "outbound" on this server\./
-    );
+    expect(error.data.errorDescription).toMatch(/^Postmark has no message stream "outbound": /);
   });
 
   it.each<[string, Reply]>([
@@ -381,7 +386,7 @@ describe('the message stream', () => {
     expect(error.code).toBe(ConnectorErrorCodes.General);
     expect(error.data).toEqual({
       errorDescription:
-        'Postmark\'s answer about the message stream "outbound" could not be read. Nothing was sent.',
+        'Send the test again: Postmark\'s answer about the message stream "outbound" could not be read. If this repeats, check what sits between this server and Postmark. Nothing was sent.',
       advice: 'site',
       messageStream: 'outbound',
     });
@@ -411,7 +416,7 @@ describe('the message stream', () => {
     const error = await failure(checkTemplates(configWith()));
 
     expect(error.data.errorDescription).toContain(
-      'The message stream "outbound" is an archived stream.'
+      'The message stream "outbound" is an archived stream: name an active Transactional one in "Message stream", or leave it empty for "outbound".'
     );
   });
 
@@ -438,8 +443,8 @@ describe('what each template shows', () => {
     );
 
     const problems = [
-      'SignIn: alias "logto-signin" never shows {{code}}, so users would get the email without its code: put {{code}} in its subject or body in Postmark (Logto fills "code", under no other name).',
-      'SignIn: alias "logto-signin" uses {{verification_code}}, which Logto does not send for SignIn: add it to "Fixed template values", or remove it from the template.',
+      'Put {{code}} in the subject or body of SignIn: alias "logto-signin", or users get no code. Logto fills "code", under no other name.',
+      'Add {{verification_code}} to "Fixed template values", or remove it from SignIn: alias "logto-signin". It uses {{verification_code}}, which Logto does not send for SignIn.',
     ];
     expect(error.code).toBe(ConnectorErrorCodes.General);
     expect(error.data).toEqual({
@@ -455,12 +460,12 @@ describe('what each template shows', () => {
   it.each([
     [
       2,
-      '{{v0}}, {{v1}}, which Logto does not send for SignIn: add them to "Fixed template values", or remove them from the template.',
+      'Add 2 variables to "Fixed template values", or remove them from SignIn: alias "logto-signin". It uses {{v0}}, {{v1}}, which Logto does not send for SignIn. Nothing was sent.',
     ],
-    [10, `${variables(10).replaceAll(' ', ', ')}, which Logto does not send for SignIn: add them`],
+    [10, `It uses ${variables(10).replaceAll(' ', ', ')}, which Logto does not send for SignIn.`],
     [
       11,
-      `${variables(10).replaceAll(' ', ', ')} and 1 more, which Logto does not send for SignIn: add them to "Fixed template values", or remove them from the template.`,
+      `It uses ${variables(10).replaceAll(' ', ', ')} and 1 more, which Logto does not send for SignIn.`,
     ],
     [13, `{{v9}} and 3 more, which`],
   ])('names %i unknown variables, ten at most', async (count, words) => {
@@ -468,7 +473,10 @@ describe('what each template shows', () => {
       check({ 'logto-signin': { Subject: '{{code}}', HtmlBody: variables(count) } })
     );
 
-    expect(error.data.errorDescription).toContain(`SignIn: alias "logto-signin" uses {{v0}}, `);
+    expect(error.data.errorDescription).toMatch(
+      new RegExp(`^Add ${count} variables to "Fixed template values", or remove them from`)
+    );
+    expect(error.data.errorDescription).toContain(`It uses {{v0}}, `);
     expect(error.data.errorDescription).toContain(words);
     expect(error.data.errorDescription).not.toContain(`{{v10}}`);
     expect(error.data.errorDescription.includes(' more,')).toBe(count > 10);
@@ -508,7 +516,7 @@ describe('what each template shows', () => {
     const error = await failure(checkTemplates(configWith()));
 
     expect(error.data.errorDescription).toContain(
-      'Register: alias "logto-register" uses {{company_name}}'
+      'Add {{company_name}} to "Fixed template values", or remove it from Register: alias "logto-register". It uses {{company_name}}, which'
     );
     expect(seen.filter((path) => path === '/templates/base')).toHaveLength(1);
   });
@@ -554,7 +562,7 @@ describe('what each template shows', () => {
       check({ invite: { Subject: 'Join {{organization.name}}', HtmlBody: '{{code}}' } }, form)
     );
     expect(error.data.errorDescription).toContain(
-      'OrganizationInvitation: alias "invite" never shows {{link}}, so users would get the email without its link: put {{link}} in its subject or body in Postmark (Logto fills "link", under no other name).'
+      'Put {{link}} in the subject or body of OrganizationInvitation: alias "invite", or users get no link. Logto fills "link", under no other name.'
     );
     expect(error.data.errorDescription).toContain('{{code}}, which Logto does not send');
 
@@ -575,7 +583,7 @@ describe('what each template shows', () => {
     );
 
     expect(error.data.errorDescription).toContain(
-      'Generic: alias "logto-generic" is a Layout, and Postmark cannot send a Layout'
+      'Generic: alias "logto-generic" is a Layout, which Postmark cannot send: give a Standard template that uses it.'
     );
   });
 
@@ -584,8 +592,8 @@ describe('what each template shows', () => {
       check({ 'logto-signin': { Subject: '{{code}}', HtmlBody: '{{#a}}'.repeat(40) } })
     );
 
-    expect(error.data.errorDescription).toContain(
-      'SignIn: alias "logto-signin" cannot be checked: its HTML body nests sections deeper than 16'
+    expect(error.data.errorDescription).toBe(
+      'SignIn: alias "logto-signin" cannot be checked: simplify it in Postmark. Its HTML body nests sections deeper than 16. Nothing was sent.'
     );
   });
 
@@ -605,7 +613,7 @@ describe('what each template shows', () => {
     );
 
     expect(error.data.errorDescription).toBe(
-      'SignIn: alias "logto-signin" cannot be checked: its subject nests sections deeper than 16, and its text body nests sections deeper than 16, and its layout\'s HTML body nests sections deeper than 16. Nothing was sent.'
+      'SignIn: alias "logto-signin" cannot be checked: simplify it in Postmark. Its subject nests sections deeper than 16, and its text body nests sections deeper than 16, and its layout\'s HTML body nests sections deeper than 16. Nothing was sent.'
     );
   });
 
@@ -625,7 +633,7 @@ describe('what each template shows', () => {
     expect(error.code).toBe(ConnectorErrorCodes.General);
     expect(error.data).toEqual({
       errorDescription:
-        'Postmark\'s answer for the template "logto-signin" could not be read: it is not a template, or longer than 2 MB. Nothing was sent.',
+        'Check the template "logto-signin" in Postmark: its answer was not a template, or longer than 2 MB. Nothing was sent.',
       advice: 'site',
       templates: ['logto-signin', 'logto-generic'],
     });
@@ -644,7 +652,7 @@ describe('what each template shows', () => {
     const error = await failure(checkTemplates(configWith()));
 
     expect(error.data.errorDescription).toBe(
-      'Could not look up the layout "base" on Postmark. Postmark refused the look-up (HTTP 422, Postmark error 1105: Odd.). Nothing was sent.'
+      'Postmark refused to look up the layout "base": fix what its answer names. Postmark answered HTTP 422, error 1105: "Odd." Nothing was sent.'
     );
   });
 
@@ -658,7 +666,7 @@ describe('what each template shows', () => {
 
     expect(error.code).toBe(ConnectorErrorCodes.General);
     expect(error.data.errorDescription).toBe(
-      'SignIn: alias "logto-signin" uses the layout "gone", which Postmark does not have. Generic: alias "logto-generic" uses the layout "gone", which Postmark does not have. Nothing was sent.'
+      'SignIn: alias "logto-signin" uses the layout "gone", which Postmark lacks: create it, or choose another. Generic: alias "logto-generic" uses the layout "gone", which Postmark lacks: create it, or choose another. Nothing was sent.'
     );
   });
 
@@ -678,7 +686,7 @@ describe('what each template shows', () => {
     const error = await failure(checkTemplates(configWith()));
 
     expect(error.data.errorDescription).toBe(
-      'Generic: alias "logto-generic" is a Layout, and Postmark cannot send a Layout: give the alias or ID of a Standard template that uses it. Nothing was sent.'
+      'Generic: alias "logto-generic" is a Layout, which Postmark cannot send: give a Standard template that uses it. Nothing was sent.'
     );
     expect(seen).not.toContain('/templates/outer');
   });
@@ -720,7 +728,9 @@ describe('the shared deadline', () => {
 
     await expect(Promise.race([settled, 'still waiting'])).resolves.toMatchObject({
       data: {
-        errorDescription: expect.stringMatching(/^Could not look up the message stream/) as unknown,
+        errorDescription: expect.stringMatching(
+          /^Postmark did not answer within .+ This came while looking up the message stream "outbound"\. Nothing was sent\.$/
+        ) as unknown,
       },
     });
   });
@@ -741,7 +751,7 @@ describe('the shared deadline', () => {
     const error = await failure(checkTemplates(config, { deadlineAt: Date.now() + 1500 }));
 
     expect(error.data.errorDescription).toMatch(
-      /^Could not look up the template "[\w-]+" on Postmark\. Postmark did not answer within 0\.\d s/
+      /^Postmark did not answer within 0\.\d s: .+ This came while looking up the template "[\w-]+"\. Nothing was sent\.$/
     );
   });
 

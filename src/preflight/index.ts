@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { ConnectorErrorCodes, type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 
 import { limits, maxTemplateAnswerBytes, messageStreamPath, templatePath } from '../constant.js';
-import { connectorError } from '../errors/connector-error.js';
-import { describeFailure, parsePostmarkError } from '../postmark/answers.js';
+import { clip, connectorError, sentence } from '../errors/connector-error.js';
+import { describeFailure, parsePostmarkError, postmarkSaid } from '../postmark/answers.js';
 import { type PostmarkAnswer, callPostmark } from '../postmark/client.js';
 import { parseJson } from '../postmark/json.js';
-import { describeTemplate, templateKey, findCustomTemplate } from '../template.js';
+import { describeEntry, findCustomTemplate, templateKey } from '../template.js';
 import type { PostmarkConfig, TemplateConfig } from '../types.js';
 
 import { essentialOf, isFilled } from './logto-payload.js';
@@ -38,12 +38,13 @@ const isMissing = (answer: PostmarkAnswer, notFoundCode: number) =>
 const templateNotFound = 1101;
 const streamNotFound = 1226;
 
-const describeEntry = (entry: TemplateConfig) =>
-  `${entry.usageType}${entry.locale ? ` (${entry.locale})` : ''}: ${describeTemplate(entry)}`;
-
 const nothingSent = 'Nothing was sent.';
 
-/** A failed look-up in words that say it was a look-up, not an email. */
+/**
+ * A failed look-up: what to fix first, as for a send (a rejected token, a proxy's page, the
+ * network), then which look-up it was. Postmark's own refusal of a look-up says nothing about an
+ * email, so it gets words of its own.
+ */
 const lookUpFailed = (failure: Failure, what: string, config: PostmarkConfig) => {
   const postmark = failure.kind === 'http' ? parsePostmarkError(failure.body) : undefined;
   const verdict = describeFailure(failure, {
@@ -51,8 +52,6 @@ const lookUpFailed = (failure: Failure, what: string, config: PostmarkConfig) =>
     to: '',
     usageType: TemplateType.Generic,
   });
-  // Postmark's own refusal gets look-up words; anything else (a proxy's page, the network, the
-  // token) is described as for a send, since it says nothing about an email.
   const isLookUpRefusal =
     failure.kind === 'http' &&
     postmark !== undefined &&
@@ -60,12 +59,12 @@ const lookUpFailed = (failure: Failure, what: string, config: PostmarkConfig) =>
     failure.status !== 429 &&
     postmark.ErrorCode !== 10;
   const description = isLookUpRefusal
-    ? `Postmark refused the look-up (HTTP ${failure.status}, Postmark error ${postmark.ErrorCode}: ${postmark.Message}).`
-    : verdict.description;
+    ? `Postmark refused to look up ${what}: fix what its answer names. ${postmarkSaid(failure.status, failure.attempts, postmark)}`
+    : `${verdict.description} This came while looking up ${what}.`;
 
   return connectorError(
     verdict.code,
-    `Could not look up ${what} on Postmark. ${description} ${nothingSent}`,
+    `${description} ${nothingSent}`,
     verdict.details,
     verdict.advice
   );
@@ -87,12 +86,12 @@ const lookUp = async (path: string, config: PostmarkConfig, { deadlineAt }: Call
 
 const checkMessageStream = async (config: PostmarkConfig, call: Call) => {
   const stream = config.messageStream ?? 'outbound';
-  const what = `the message stream "${stream}"`;
+  const what = `the message stream "${clip(stream)}"`;
   const answer = await lookUp(`${messageStreamPath}/${encodeURIComponent(stream)}`, config, call);
 
   if (isMissing(answer, streamNotFound)) {
     throw contentProblem(
-      `Postmark has no message stream "${stream}" on this server. Create it in Postmark (your server → Message Streams) as a Transactional stream, or fix "Message stream" (empty means "outbound").`,
+      `Postmark has no message stream "${clip(stream)}": create it as a Transactional stream (your server → Message Streams), or fix "Message stream". Empty means "outbound".`,
       { messageStream: stream }
     );
   }
@@ -104,9 +103,10 @@ const checkMessageStream = async (config: PostmarkConfig, call: Call) => {
   const found = parseJson(messageStreamGuard, answer.body);
 
   if (!found) {
-    throw contentProblem(`Postmark's answer about ${what} could not be read.`, {
-      messageStream: stream,
-    });
+    throw contentProblem(
+      `Send the test again: Postmark's answer about ${what} could not be read. If this repeats, check what sits between this server and Postmark.`,
+      { messageStream: stream }
+    );
   }
 
   if (found.MessageStreamType !== 'Transactional' || found.ArchivedAt) {
@@ -115,7 +115,7 @@ const checkMessageStream = async (config: PostmarkConfig, call: Call) => {
       ? 'an archived'
       : `${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type}`;
     throw contentProblem(
-      `The message stream "${stream}" is ${kind} stream. Verification codes and invitations belong in an active Transactional stream (Broadcasts streams are for bulk mail and add unsubscribe handling): name one in "Message stream", or leave it empty for "outbound".`,
+      `The message stream "${clip(stream, 24)}" is ${clip(kind)} stream: name an active Transactional one in "Message stream", or leave it empty for "outbound". Verification codes and invitations belong there; Broadcasts streams are for bulk mail and add unsubscribe handling.`,
       { messageStream: stream, messageStreamType: found.MessageStreamType }
     );
   }
@@ -232,7 +232,7 @@ const entryProblems = (
 
   if (template.TemplateType === 'Layout') {
     return [
-      `${name} is a Layout, and Postmark cannot send a Layout: give the alias or ID of a Standard template that uses it.`,
+      `${name} is a Layout, which Postmark cannot send: give a Standard template that uses it.`,
     ];
   }
 
@@ -243,7 +243,9 @@ const entryProblems = (
   const unreadable = readings.flatMap(({ problems }) => problems);
 
   if (unreadable.length > 0) {
-    return [`${name} cannot be checked: ${unreadable.join(', and ')}.`];
+    return [
+      `${name} cannot be checked: simplify it in Postmark. ${sentence(unreadable.join(', and ').replace('its', 'Its'))}`,
+    ];
   }
 
   const essential = essentialOf(entry.usageType);
@@ -254,20 +256,25 @@ const entryProblems = (
     ),
   ];
 
+  const [only] = unfilled;
+  const named = `${unfilled
+    .slice(0, 10)
+    .map((path) => `{{${path}}}`)
+    .join(', ')}${unfilled.length > 10 ? ` and ${unfilled.length - 10} more` : ''}`;
+
   return [
     ...(shown
       ? []
       : [
-          `${name} never shows {{${essential}}}, so users would get the email without its ${essential === 'code' ? 'code' : 'link'}: put {{${essential}}} in its subject or body in Postmark (Logto fills "${essential}", under no other name).`,
+          `Put {{${essential}}} in the subject or body of ${name}, or users get no ${essential}. Logto fills "${essential}", under no other name.`,
         ]),
     ...(unfilled.length > 0
       ? [
-          `${name} uses ${unfilled
-            .slice(0, 10)
-            .map((path) => `{{${path}}}`)
-            .join(
-              ', '
-            )}${unfilled.length > 10 ? ` and ${unfilled.length - 10} more` : ''}, which Logto does not send for ${entry.usageType}: add ${unfilled.length > 1 ? 'them' : 'it'} to "Fixed template values", or remove ${unfilled.length > 1 ? 'them' : 'it'} from the template.`,
+          `${
+            only !== undefined && unfilled.length === 1
+              ? `Add {{${clip(only, 24)}}} to "Fixed template values", or remove it from ${name}.`
+              : `Add ${unfilled.length} variables to "Fixed template values", or remove them from ${name}.`
+          } It uses ${named}, which Logto does not send for ${entry.usageType}.`,
         ]
       : []),
   ];
@@ -289,7 +296,7 @@ export const checkTemplates = async (
   const entries = await entriesForPostmark(config, getI18nEmailTemplate);
   const keys = [...new Set(entries.map((entry) => templateKey(entry)))];
   const answers = await lookUpTemplates(keys, config, call);
-  throwFirstFailure(keys, answers, config, (key) => `the template "${key}"`);
+  throwFirstFailure(keys, answers, config, (key) => `the template "${clip(key)}"`);
 
   const missing = entries.filter((entry) => {
     const answer = answers.get(templateKey(entry));
@@ -297,9 +304,15 @@ export const checkTemplates = async (
   });
 
   if (missing.length > 0) {
+    const [first] = missing;
+    const list = missing.map((entry) => describeEntry(entry)).join('; ');
     throw connectorError(
       ConnectorErrorCodes.TemplateNotFound,
-      `Postmark has no template for ${missing.map((entry) => describeEntry(entry)).join('; ')}. Create ${missing.length > 1 ? 'them' : 'it'} in Postmark, or fix "Templates". ${nothingSent}`,
+      `${
+        first && missing.length === 1
+          ? `Postmark has no template for ${describeEntry(first)}: create it there, or fix "Templates".`
+          : `Postmark has none of ${missing.length} templates: create them there, or fix "Templates". They are ${list}.`
+      } ${nothingSent}`,
       {
         missing: missing.map(({ usageType, locale, templateAlias, templateId }) => ({
           usageType,
@@ -316,7 +329,7 @@ export const checkTemplates = async (
 
   if (unreadable.length > 0) {
     throw contentProblem(
-      `Postmark's answer for the template "${unreadable[0]}" could not be read: it is not a template, or longer than ${maxTemplateAnswerBytes / 1024 / 1024} MB.`,
+      `Check the template "${clip(unreadable[0] ?? '')}" in Postmark: its answer was not a template, or longer than ${maxTemplateAnswerBytes / 1024 / 1024} MB.`,
       { templates: unreadable }
     );
   }
@@ -331,7 +344,7 @@ export const checkTemplates = async (
     ),
   ];
   const layoutAnswers = await lookUpTemplates(layoutKeys, config, call);
-  throwFirstFailure(layoutKeys, layoutAnswers, config, (key) => `the layout "${key}"`);
+  throwFirstFailure(layoutKeys, layoutAnswers, config, (key) => `the layout "${clip(key)}"`);
   const layouts = readAnswers(layoutKeys, layoutAnswers);
 
   const fixed = config.templateModel ?? {};
@@ -347,7 +360,7 @@ export const checkTemplates = async (
 
     if (layoutKey && template.TemplateType !== 'Layout' && !layout) {
       return [
-        `${describeEntry(entry)} uses the layout "${layoutKey}", which Postmark does not have.`,
+        `${describeEntry(entry)} uses the layout "${clip(layoutKey, 24)}", which Postmark lacks: create it, or choose another.`,
       ];
     }
 
