@@ -170,6 +170,18 @@ describe("values filled into Logto's custom template", () => {
     );
   });
 
+  it("keeps Logto's invitation link working in an href, and whole in the plain-text part", () => {
+    const body = filled(
+      { content: '<p><a href="{{link}}">Join {{organization.name}}</a></p>' },
+      { link: 'https://acme.com/invite?id=1&token=2', organization: { name: 'A & B' } }
+    );
+
+    expect(body.HtmlBody).toBe(
+      '<p><a href="https://acme.com/invite?id=1&amp;token=2">Join A &amp; B</a></p>'
+    );
+    expect(body.TextBody).toBe('Join A & B (https://acme.com/invite?id=1&token=2)');
+  });
+
   it('fills an HTML body as connector-kit does when no value needs escaping', () => {
     const content =
       '<p>{{code}} {{ code }} {{{code}}} {{user.name}} {{missing}} {{application}} {{application.id}}</p>';
