@@ -214,3 +214,38 @@ describe('each answer, its code and its advice', () => {
     );
   });
 });
+
+describe("Postmark's word on when to try again", () => {
+  const rateLimited = (retryAfterMs?: number) =>
+    describeFailure(
+      {
+        kind: 'http',
+        status: 429,
+        body: '{"ErrorCode":429,"Message":"Rate limit exceeded."}',
+        attempts: 1,
+        retryAfterMs,
+      },
+      { from: 'no-reply@acme.com', to: 'user@example.com', usageType: 'SignIn' }
+    );
+
+  it.each([
+    [4000, '4 s'],
+    [89_000, '89 s'],
+    [600_000, '10 minutes'],
+    [7_200_000, '2 hours'],
+  ])('says a Retry-After of %i ms as %s, and keeps it for the audit log', (wait, said) => {
+    const { description, details } = rateLimited(wait);
+
+    expect(description).toMatch(
+      new RegExp(`^Postmark is limiting .+ Postmark asked to wait ${said} before the next try\\.$`)
+    );
+    expect(details).toMatchObject({ retryAfterSeconds: Math.ceil(wait / 1000) });
+  });
+
+  it.each([undefined, 0])('says nothing of a wait of %s', (wait) => {
+    const { description, details } = rateLimited(wait);
+
+    expect(description).not.toContain('asked to wait');
+    expect(details).not.toHaveProperty('retryAfterSeconds', expect.anything());
+  });
+});

@@ -50,6 +50,23 @@ const afterAttempts = (attempts: number) => (attempts > 1 ? `After ${attempts} a
 
 const seconds = (milliseconds: number) => `${Math.round(milliseconds / 100) / 10} s`;
 
+/** A wait as people say it: seconds, then minutes, then hours. */
+const duration = (milliseconds: number) => {
+  const minutes = Math.round(milliseconds / 60_000);
+
+  if (milliseconds < 90_000) {
+    return `${Math.ceil(milliseconds / 1000)} s`;
+  }
+
+  return minutes < 90 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
+};
+
+/** Postmark's `Retry-After`, as the connector did not wait it out: when to try again. */
+const backIn = (retryAfterMs?: number) =>
+  retryAfterMs === undefined || retryAfterMs <= 0
+    ? ''
+    : ` Postmark asked to wait ${duration(retryAfterMs)} before the next try.`;
+
 /** An error's code, its sentence, and the facts behind it. */
 export type Verdict = {
   code: ConnectorErrorCodes;
@@ -221,7 +238,7 @@ const notPostmark: Omit<HttpRule, 'when'> = {
 };
 
 const httpFailure = (
-  { status, body, attempts }: Extract<PostmarkFailure, { kind: 'http' }>,
+  { status, body, attempts, retryAfterMs }: Extract<PostmarkFailure, { kind: 'http' }>,
   context: SendContext
 ): Verdict => {
   const postmark = parsePostmarkError(body);
@@ -239,10 +256,11 @@ const httpFailure = (
   return {
     code: rule.code,
     advice: rule.advice,
-    description: `${rule.fix(facts)} ${facts.said}`,
+    description: `${rule.fix(facts)} ${facts.said}${backIn(retryAfterMs)}`,
     details: {
       status,
       attempts,
+      ...(retryAfterMs && { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }),
       ...(postmark && { postmarkErrorCode: postmark.ErrorCode, postmarkMessage: postmark.Message }),
     },
   };
