@@ -437,3 +437,76 @@ describe.each(rows)('the Console test after $name', (row) => {
     }
   });
 });
+
+/** What the Console shows for a form and Postmark's answers: the operator's whole text. */
+const consoleText = async (row: Row) => {
+  answer(row.lookups ?? {}, row.send);
+  const error = (await consoleTest(row).then(
+    () => {
+      throw new Error('the Console test passed');
+    },
+    (error: unknown) => error
+  )) as { data: { errorDescription: string } };
+  return error.data.errorDescription;
+};
+
+describe('what redaction leaves as written, and what it hides', () => {
+  it("names an operator's dotted alias as the form has it", async () => {
+    const dotted = [
+      ...templates.slice(0, 3),
+      { usageType: 'Generic', templateAlias: 'welcome.de' },
+    ];
+
+    const text = await consoleText({
+      name: 'a dotted alias',
+      form: { templates: dotted },
+      lookups: { templates: { 'welcome.de': postmarkError(404, 1101, 'Template not found.') } },
+    });
+
+    expect(text).toContain('alias "welcome.de"');
+    expect(text).not.toContain('[host]');
+  });
+
+  it('names a dotted variable as the template has it', async () => {
+    const text = await consoleText({
+      name: 'a dotted variable',
+      lookups: {
+        templates: template({ ...withCode, HtmlBody: '<p>{{code}} {{company.name}}</p>' }),
+      },
+    });
+
+    expect(text).toContain('{{company.name}}');
+    expect(text).not.toContain('[host]');
+  });
+
+  it("keeps the domain Postmark's own message names", async () => {
+    const said =
+      "The 'From' address you supplied (no-reply@acme.com) is not a Sender Signature on your account; acme.com is not verified.";
+
+    const text = await consoleText({
+      name: "Postmark's words",
+      send: postmarkError(422, 400, said),
+    });
+
+    expect(text).toContain(said);
+  });
+
+  it("hides the hosts in a proxy's page and in a network cause", async () => {
+    const page = await consoleText({
+      name: "a proxy's page",
+      lookups: { stream: [502, '<h1>Bad gateway</h1><p>gw.corp.internal 10.1.2.3</p>'] },
+    });
+    nock.cleanAll();
+    const cause = await consoleText({
+      name: 'a network cause',
+      lookups: {
+        stream: new SystemError('ENOTFOUND', 'getaddrinfo ENOTFOUND proxy.corp.internal'),
+      },
+    });
+
+    expect(page).toContain('[host] [address]');
+    expect(page).not.toContain('corp.internal');
+    expect(cause).toContain('ENOTFOUND [host]');
+    expect(cause).not.toContain('corp.internal');
+  });
+});

@@ -206,61 +206,60 @@ describe('toSafeConnectorError', () => {
     expect(toSafeConnectorError(error, token)).toBe(error);
   });
 
-  it('redacts hosts in every field, at any depth it walks', () => {
+  it("removes the token from every field it walks, and leaves the connector's words as written", () => {
     const error = new ConnectorError(ConnectorErrorCodes.General, {
-      errorDescription: 'via proxy.local',
-      causes: [{ host: 'gw.corp.internal', address: '10.0.0.5' }],
+      errorDescription: `Postmark has no template with alias "welcome.de": token ${token}`,
+      causes: [{ variable: '{{company.name}}', said: `sent to postmarkapp.com with ${token}` }],
     });
 
-    expect(toSafeConnectorError(error).data).toEqual({
-      errorDescription: 'via [host]',
-      causes: [{ host: '[host]', address: '[address]' }],
+    expect(toSafeConnectorError(error, token).data).toEqual({
+      errorDescription: 'Postmark has no template with alias "welcome.de": token [server token]',
+      causes: [
+        { variable: '{{company.name}}', said: 'sent to postmarkapp.com with [server token]' },
+      ],
     });
   });
 
   it('drops what is nested deeper than any error of its own', () => {
     const deep = Array.from({ length: 12 }).reduce<Record<string, unknown>>(
-      (inner) => ({ text: 'gw.corp.internal', inner }),
+      (inner) => ({ text: token, inner }),
       {}
     );
     const error = new ConnectorError(ConnectorErrorCodes.General, deep);
 
-    const text = JSON.stringify(toSafeConnectorError(error).data);
+    const text = JSON.stringify(toSafeConnectorError(error, token).data);
 
-    expect(text).not.toContain('gw.corp');
+    expect(text).not.toContain(token);
     // The data itself and seven levels below it are read; the rest is gone.
-    expect(text.match(/\[host]/g)).toHaveLength(8);
+    expect(text.match(/\[server token]/g)).toHaveLength(8);
   });
 
   it('drops arrays nested deeper than any error of its own, and keeps what is not text', () => {
-    const deep = Array.from({ length: 12 }).reduce<unknown[]>(
-      (inner) => ['gw.corp.internal', inner],
-      []
-    );
+    const deep = Array.from({ length: 12 }).reduce<unknown[]>((inner) => [token, inner], []);
     const error = new ConnectorError(ConnectorErrorCodes.General, {
       none: null,
       count: 2,
       deep,
     });
 
-    const data = toSafeConnectorError(error).data as Record<string, unknown>;
+    const data = toSafeConnectorError(error, token).data as Record<string, unknown>;
 
     expect(data).toMatchObject({ none: null, count: 2 });
-    expect(JSON.stringify(data)).not.toContain('gw.corp');
-    expect(JSON.stringify(data).match(/\[host]/g)).toHaveLength(7);
+    expect(JSON.stringify(data)).not.toContain(token);
+    expect(JSON.stringify(data).match(/\[server token]/g)).toHaveLength(7);
   });
 
   it('keeps a field that is undefined, as the data of a send without a template has', () => {
     const error = new ConnectorError(ConnectorErrorCodes.General, {
       template: undefined,
-      host: 'gw.corp.internal',
+      said: token,
     });
 
-    const data = toSafeConnectorError(error).data as Record<string, unknown>;
+    const data = toSafeConnectorError(error, token).data as Record<string, unknown>;
 
     expect(Object.keys(data)).toContain('template');
     expect(data.template).toBeUndefined();
-    expect(data).toHaveProperty('host', '[host]');
+    expect(data).toHaveProperty('said', '[server token]');
   });
 
   it('turns anything else into a general error, redacted', () => {

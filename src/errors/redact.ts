@@ -67,10 +67,12 @@ const cleanStrings = (value: unknown, clean: (text: string) => string, depth = 0
 };
 
 /**
- * Makes sure no error leaving the connector carries the server token or a host other than
- * Postmark's, in any string of its data, whatever a server or a library put into it. The token
- * has only letters, digits, `-` and `_`, so it reads the same in every string and in JSON, and
- * the search for it is exact. Anything that is not a `ConnectorError` becomes a `general` one.
+ * Makes sure no error leaving the connector carries the server token, in any string of its data,
+ * whatever a server or a library put into it. The token has only letters, digits, `-` and `_`, so
+ * it reads the same in every string and in JSON, and the search for it is exact. Hosts are hidden
+ * only in what came from outside: a proxy's page and a network cause, where the connector quotes
+ * them, and the words of an error that is not a `ConnectorError`, which becomes a `general` one.
+ * The connector's own words, the operator's names and Postmark's message stay as written.
  */
 export const toSafeConnectorError = (error: unknown, secret?: string): ConnectorError => {
   const safe =
@@ -78,11 +80,11 @@ export const toSafeConnectorError = (error: unknown, secret?: string): Connector
       ? error
       : connectorError(
           ConnectorErrorCodes.General,
-          `Unexpected error in the Postmark connector: ${error instanceof Error ? error.message : String(error)}`
+          `Unexpected error in the Postmark connector: ${redactHosts(error instanceof Error ? error.message : String(error))}`
         );
-  const data = cleanStrings(safe.data, (text) =>
-    redactHosts(secret ? text.replaceAll(secret, '[server token]') : text)
-  );
+  const data = secret
+    ? cleanStrings(safe.data, (text) => text.replaceAll(secret, '[server token]'))
+    : safe.data;
 
   return data === safe.data ? safe : new ConnectorError(safe.code, data);
 };
