@@ -9,6 +9,7 @@ import {
 } from '@logto/connector-kit';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { userSentence } from './errors/readers.js';
 import createConnector from './index.js';
 
 const token = 'a1b2c3d4-server-token-e5f6';
@@ -156,6 +157,28 @@ describe('sendMessage', () => {
     expect(result.code).toBe(ConnectorErrorCodes.InvalidRequestParameters);
     expect(result.description).toContain(words);
     expect(seen).toHaveLength(0);
+  });
+
+  it('reads the languages a send asks for one way, for the template, the Metadata and the user', async () => {
+    const localized = [
+      ...templates,
+      { usageType: 'SignIn', templateAlias: 'logto-sign-in-de', locale: 'de' },
+    ];
+    const { sendMessage } = await connector(async () => ({ ...config, templates: localized }));
+    const sent = postmark([200, okAnswer]);
+    const data = { to: 'user@example.com', type: TemplateType.SignIn };
+
+    await sendMessage({ ...data, payload: { code: '1', uiLocales: 'de-AT en' } });
+    postmark([503, {}], [503, {}], [503, {}]);
+    const failed = await failure(
+      sendMessage({ ...data, payload: { code: '1', uiLocales: 'de-AT' } })
+    );
+
+    expect(sent.seen[0]?.body).toMatchObject({
+      TemplateAlias: 'logto-sign-in-de',
+      Metadata: { locale: 'de-AT' },
+    });
+    expect(failed.shown.description).toBe(userSentence('retry', ['de']));
   });
 
   it('sends when the sign-in request names more languages than the lookup reads', async () => {

@@ -15,6 +15,7 @@ import {
 } from './constant.js';
 import { customEmailBody, serialize, templateEmailBody } from './email-body/index.js';
 import { toLogtoError } from './errors/to-logto-error.js';
+import { requestedLanguages } from './language.js';
 import { type Message, parseMessage } from './message.js';
 import { postmarkFailureError } from './postmark/answers.js';
 import { callPostmark } from './postmark/client.js';
@@ -36,7 +37,7 @@ const prepareSend = async (
   const custom = await findCustomTemplate(
     getI18nEmailTemplate,
     message.type,
-    typeof message.payload.locale === 'string' ? message.payload.locale : undefined
+    requestedLanguages(message.payload)[0]
   );
 
   if (custom) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { candidateLocales, isLanguageTag, localeHintsProblem, lookupLocale } from './language.js';
+import { requestedLanguages, isLanguageTag, localeHintsProblem, lookupLocale } from './language.js';
 
 const lookup = (offered: string[], ...wanted: string[]) =>
   lookupLocale(offered, (tag) => tag, wanted);
@@ -48,32 +48,32 @@ describe('localeHintsProblem', () => {
   });
 });
 
-describe('candidateLocales', () => {
-  it('puts locale first, then ui_locales in order, each once', () => {
-    expect(candidateLocales({ locale: 'de-CH', uiLocales: 'fr de-CH  en' })).toEqual([
-      'de-ch',
+describe('requestedLanguages', () => {
+  it('puts locale first, then ui_locales in order, each once whatever its case, as written', () => {
+    expect(requestedLanguages({ locale: 'de-CH', uiLocales: 'fr de-ch  en FR' })).toEqual([
+      'de-CH',
       'fr',
       'en',
     ]);
   });
 
   it('reads only the first 512 characters of ui_locales, and tags of up to 64', () => {
-    expect(candidateLocales({ uiLocales: `${'x'.repeat(600)} de` })).toEqual([]);
-    expect(candidateLocales({ locale: tagOfLength(64), uiLocales: tagOfLength(65) })).toEqual([
+    expect(requestedLanguages({ uiLocales: `${'x'.repeat(600)} de` })).toEqual([]);
+    expect(requestedLanguages({ locale: tagOfLength(64), uiLocales: tagOfLength(65) })).toEqual([
       tagOfLength(64),
     ]);
   });
 
   it('ignores a locale that is not a string', () => {
-    expect(candidateLocales({ locale: ['de'], uiLocales: 'fr' })).toEqual(['fr']);
+    expect(requestedLanguages({ locale: ['de'], uiLocales: 'fr' })).toEqual(['fr']);
   });
 
   it('has none when Logto sends none', () => {
-    expect(candidateLocales({})).toEqual([]);
+    expect(requestedLanguages({})).toEqual([]);
   });
 
   it('keeps within the bounds when called without the request checks', () => {
-    const tags = candidateLocales({
+    const tags = requestedLanguages({
       locale: 'x'.repeat(1024 * 1024),
       uiLocales: Array.from({ length: 100 }, (_, index) => `t${index}`).join(' '),
     });

@@ -32,8 +32,12 @@ export const localeHintsProblem = ({ locale, uiLocales }: LocaleHints) => {
   }
 };
 
-/** `payload.locale` first, then each `ui_locales` tag in the user's order, each once. */
-export const candidateLocales = ({ locale, uiLocales }: LocaleHints): string[] => {
+/**
+ * The languages a send asks for, most wanted first: `payload.locale` (the one Logto resolved),
+ * then each `ui_locales` tag in the user's order, each once whatever its case, as written. The one
+ * answer for template choice, Logto's custom template, the Metadata and the user's sentence.
+ */
+export const requestedLanguages = ({ locale, uiLocales }: LocaleHints): string[] => {
   const requested =
     typeof uiLocales === 'string'
       ? uiLocales.slice(0, limits.uiLocales).split(whiteSpace).slice(0, limits.uiLocaleTags)
@@ -42,7 +46,13 @@ export const candidateLocales = ({ locale, uiLocales }: LocaleHints): string[] =
     (tag) => tag && tag.length <= limits.languageTag
   );
 
-  return [...new Set(tags.map((tag) => tag.toLowerCase()))];
+  const seen = new Set<string>();
+  return tags.filter((tag) => {
+    const key = tag.toLowerCase();
+    const isNew = !seen.has(key);
+    seen.add(key);
+    return isNew;
+  });
 };
 
 type Tag = {

@@ -1,7 +1,7 @@
 import { type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 
 import { clip } from './errors/connector-error.js';
-import { type LocaleHints, candidateLocales, lookupLocale } from './language.js';
+import { type LocaleHints, requestedLanguages, lookupLocale } from './language.js';
 import type { TemplateConfig } from './types.js';
 
 const entryFor = (templates: TemplateConfig[], usageType: string, candidates: string[]) => {
@@ -22,7 +22,7 @@ export const chooseTemplate = (
   usageType: string,
   hints: LocaleHints
 ): TemplateConfig | undefined => {
-  const candidates = candidateLocales(hints);
+  const candidates = requestedLanguages(hints);
 
   return (
     entryFor(templates, usageType, candidates) ??

@@ -112,7 +112,9 @@ const auditData = [
     { kind: 'network', cause: 'read ECONNRESET', code: 'ECONNRESET', attempts: 3 },
     { from: 'a@acme.com', to: 'b@acme.com', usageType: 'SignIn' }
   ),
-].map((error) => present(error, { isConsoleTest: false, locale: 'en', usageType: 'SignIn' }).data);
+].map(
+  (error) => present(error, { isConsoleTest: false, languages: ['en'], usageType: 'SignIn' }).data
+);
 
 const auditKeys = new Set(auditData.flatMap((data) => Object.keys(data as object)));
 const auditWords = new Set([

@@ -7,6 +7,7 @@ import {
 
 import { limits, maxRequestBytes } from '../constant.js';
 import { connectorError } from '../errors/connector-error.js';
+import { requestedLanguages } from '../language.js';
 import { formatMailboxList, fromWithSendFrom, parseMailboxList } from '../mailbox.js';
 import { type Message, invalidRequest } from '../message.js';
 import { type PostmarkConfig, type TemplateConfig, replyToShape } from '../types.js';
@@ -15,7 +16,7 @@ import { htmlToText } from './html-to-text.js';
 
 const metadataFor = (config: PostmarkConfig, { type, payload, ip }: Message) => ({
   usage_type: type,
-  ...(typeof payload.locale === 'string' && payload.locale && { locale: payload.locale }),
+  ...(requestedLanguages(payload)[0] && { locale: requestedLanguages(payload)[0] }),
   ...(config.recordClientIp && ip && { client_ip: ip }),
   ...config.metadata,
 });

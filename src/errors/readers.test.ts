@@ -147,7 +147,7 @@ describe('a real send', () => {
     const { code, data } = await realSend();
 
     expect(code).toBe(ConnectorErrorCodes.General);
-    expect(data.errorDescription).toBe(userSentence('address', 'en'));
+    expect(data.errorDescription).toBe(userSentence('address', ['en']));
     expect(data.operatorMessage).toContain('Postmark will not send to user@example.com');
   });
 
@@ -160,7 +160,7 @@ describe('a real send', () => {
 
     const { data } = await realSend();
 
-    expect(data.errorDescription).toBe(userSentence('retry', 'en'));
+    expect(data.errorDescription).toBe(userSentence('retry', ['en']));
     expect(data).toMatchObject({ reason: 'general', attempts: 3 });
     expect(data.operatorMessage).toMatch(/^This server could not reach Postmark: /);
     expect(JSON.stringify(data)).not.toContain('10.1.2.3');
@@ -175,8 +175,8 @@ describe('a real send', () => {
     const { code, data } = await realSend();
 
     expect(code).toBe(ConnectorErrorCodes.General);
-    expect(data.errorDescription).toBe(userSentence('site', 'en'));
-    expect(data.errorDescription).not.toBe(userSentence('retry', 'en'));
+    expect(data.errorDescription).toBe(userSentence('site', ['en']));
+    expect(data.errorDescription).not.toBe(userSentence('retry', ['en']));
     expect(data).toMatchObject({ reason: 'general', status, attempts: 1 });
   });
 
@@ -202,7 +202,7 @@ describe('a real send', () => {
     const { code, data } = await realSend('en', { ...config, fromEmail: 'nobody' });
 
     expect(code).toBe(ConnectorErrorCodes.General);
-    expect(data.errorDescription).toBe(userSentence('site', 'en'));
+    expect(data.errorDescription).toBe(userSentence('site', ['en']));
     expect(data.operatorMessage).toContain('Sender (fromEmail): must be one address');
   });
 
@@ -243,7 +243,7 @@ describe('the Console test', () => {
 });
 
 describe('what present leaves as it is', () => {
-  const onSignIn = { isConsoleTest: false, locale: 'en' };
+  const onSignIn = { isConsoleTest: false, languages: ['en'] };
 
   it.each([
     ['a message in place of data', new ConnectorError(ConnectorErrorCodes.NotImplemented, 'no')],

@@ -13,8 +13,8 @@ const languages = Object.keys(userSentences);
  * zh-TW, `de-CH` de, `zh` zh-CN and `pt` pt-BR (their likely subtags), while `pt-AO` finds pt-PT, the first
  * of the same script; English for the rest.
  */
-export const userSentence = (advice: Advice, locale?: string) => {
-  const language = lookupLocale(languages, (tag) => tag, locale ? [locale] : []) ?? 'en';
+export const userSentence = (advice: Advice, requested: readonly string[] = []) => {
+  const language = lookupLocale(languages, (tag) => tag, requested) ?? 'en';
   return userSentences[language]?.[advice] ?? '';
 };
 
@@ -31,7 +31,7 @@ export type Reader = {
   /** Only the Console's "Send" test passes a configuration; its reader is the operator. */
   isConsoleTest: boolean;
   /** The user's language, for the sentence the sign-in page shows. */
-  locale?: string;
+  languages?: readonly string[];
   /** The email Logto asked for, so that the audit log says which flow failed. */
   usageType?: string;
 };
@@ -43,7 +43,10 @@ export type Reader = {
  * real send gets a short sentence the user can act on, with the operator's account first in
  * `data` for the audit log. Errors that are not the connector's own pass as they are.
  */
-export const present = (error: ConnectorError, { isConsoleTest, locale, usageType }: Reader) => {
+export const present = (
+  error: ConnectorError,
+  { isConsoleTest, languages: requested, usageType }: Reader
+) => {
   const { code, data } = error;
 
   if (!isPlainObject(data) || !isAdvice(data.advice) || typeof data.errorDescription !== 'string') {
@@ -65,7 +68,7 @@ export const present = (error: ConnectorError, { isConsoleTest, locale, usageTyp
   // the operator's sentence goes first, so that it is what the line starts with.
   return new ConnectorError(keptOnSignIn.has(code) ? code : ConnectorErrorCodes.General, {
     operatorMessage: errorDescription,
-    errorDescription: userSentence(advice, locale),
+    errorDescription: userSentence(advice, requested),
     reason: code,
     usageType,
     ...facts,

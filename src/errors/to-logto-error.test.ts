@@ -19,14 +19,14 @@ describe('toLogtoError', () => {
   it.each([null, 'text', { payload: null }, { payload: 'de' }, { payload: { locale: 42 } }])(
     'answers in English when the message %j names no language',
     (data) => {
-      expect(onSignIn(data).errorDescription).toBe(userSentence('retry', 'en'));
+      expect(onSignIn(data).errorDescription).toBe(userSentence('retry', ['en']));
     }
   );
 
   it("answers in the message's language", () => {
-    expect(userSentence('retry', 'de')).not.toBe(userSentence('retry', 'en'));
+    expect(userSentence('retry', ['de'])).not.toBe(userSentence('retry', ['en']));
     expect(onSignIn({ payload: { locale: 'de' } }).errorDescription).toBe(
-      userSentence('retry', 'de')
+      userSentence('retry', ['de'])
     );
   });
 

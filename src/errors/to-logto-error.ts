@@ -1,5 +1,6 @@
 import { type ConnectorError, templateTypeGuard } from '@logto/connector-kit';
 
+import { requestedLanguages } from '../language.js';
 import { isPlainObject } from '../types.js';
 
 import { present } from './readers.js';
@@ -7,10 +8,8 @@ import { toSafeConnectorError } from './redact.js';
 
 /** What the error's readers need from a message that may not have passed its checks. */
 const readerHints = (data: unknown) => ({
-  locale:
-    isPlainObject(data) && isPlainObject(data.payload) && typeof data.payload.locale === 'string'
-      ? data.payload.locale
-      : undefined,
+  languages:
+    isPlainObject(data) && isPlainObject(data.payload) ? requestedLanguages(data.payload) : [],
   usageType:
     isPlainObject(data) && templateTypeGuard.safeParse(data.type).success
       ? String(data.type)

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
+import { requestedLanguages } from '../language.js';
+
 import { userSentence } from './readers.js';
 import { userSentences } from './user-messages.js';
 
@@ -93,13 +95,15 @@ describe('userSentence', () => {
     ['x'.repeat(1024 * 1024), 'en'],
   ])('%s reads the %s sentences', (locale, language) => {
     for (const advice of advices) {
-      expect(userSentence(advice, locale)).toBe(userSentences[language]?.[advice]);
+      expect(userSentence(advice, requestedLanguages({ locale }))).toBe(
+        userSentences[language]?.[advice]
+      );
     }
   });
 
   it('gives every sign-in language its own sentence', () => {
     for (const language of signInLanguages) {
-      expect(userSentence('site', language)).toBe(userSentences[language]?.site);
+      expect(userSentence('site', [language])).toBe(userSentences[language]?.site);
     }
   });
 });
@@ -115,7 +119,7 @@ describe("the errors page's toasts", () => {
   it('end with the sentence the connector gives in that language', () => {
     expect(rows.length).toBeGreaterThanOrEqual(5);
     for (const [, language = '', toast = ''] of rows) {
-      expect(toast.endsWith(userSentence('site', language)), toast).toBe(true);
+      expect(toast.endsWith(userSentence('site', [language])), toast).toBe(true);
     }
   });
 });
