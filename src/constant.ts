@@ -92,7 +92,22 @@ declare const BUNDLED_GUIDE: string | undefined;
 /** The Console's choice for "leave it to the Postmark server", in both tracking selects. */
 export const serverSetting = 'ServerSetting';
 
-const serverSettingChoice = { value: serverSetting, title: "Use the server's setting" };
+const serverSettingChoice = { value: serverSetting, title: "Use the server's setting" } as const;
+
+/** The tracking choices, once: the Console's selects show them, the configuration guard takes them. */
+export const trackOpensChoices = [
+  serverSettingChoice,
+  { value: 'On', title: 'Track opens' },
+  { value: 'Off', title: 'Do not track opens' },
+] as const;
+
+export const trackLinksChoices = [
+  serverSettingChoice,
+  { value: 'None', title: 'Do not track links' },
+  { value: 'HtmlAndText', title: 'Track links in HTML and text' },
+  { value: 'HtmlOnly', title: 'Track links in HTML only' },
+  { value: 'TextOnly', title: 'Track links in text only' },
+] as const;
 
 export const defaultMetadata: ConnectorMetadata = {
   id: 'postmark-mail',
@@ -208,11 +223,7 @@ export const defaultMetadata: ConnectorMetadata = {
       type: ConnectorConfigFormItemType.Select,
       required: false,
       defaultValue: serverSettingChoice.value,
-      selectItems: [
-        serverSettingChoice,
-        { value: 'On', title: 'Track opens' },
-        { value: 'Off', title: 'Do not track opens' },
-      ],
+      selectItems: [...trackOpensChoices],
       tooltip: 'Whether Postmark records when an email is opened.',
     },
     {
@@ -221,13 +232,7 @@ export const defaultMetadata: ConnectorMetadata = {
       type: ConnectorConfigFormItemType.Select,
       required: false,
       defaultValue: serverSettingChoice.value,
-      selectItems: [
-        serverSettingChoice,
-        { value: 'None', title: 'Do not track links' },
-        { value: 'HtmlAndText', title: 'Track links in HTML and text' },
-        { value: 'HtmlOnly', title: 'Track links in HTML only' },
-        { value: 'TextOnly', title: 'Track links in text only' },
-      ],
+      selectItems: [...trackLinksChoices],
       tooltip: 'Whether Postmark rewrites links to count clicks.',
     },
     {

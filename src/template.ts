@@ -30,24 +30,32 @@ export const chooseTemplate = (
   );
 };
 
-/** How an entry names its Postmark template, for request paths and messages. */
+/*
+ * An entry names its Postmark template by alias or by ID; these are the only places that look.
+ */
+
+/** For request paths and look-ups: the alias, or the ID as text. */
 export const templateKey = (entry: TemplateConfig) =>
   entry.templateId === undefined ? entry.templateAlias : String(entry.templateId);
 
-/** The template as the operator wrote it: `alias "logto-sign-in"` or `ID 12345`. */
-export const describeTemplate = (entry: TemplateConfig) =>
-  entry.templateId === undefined ? `alias "${entry.templateAlias}"` : `ID ${entry.templateId}`;
+/** For the request body: `TemplateAlias` or `TemplateId`. */
+export const templateReference = (entry: TemplateConfig) =>
+  entry.templateId === undefined
+    ? { TemplateAlias: entry.templateAlias }
+    : { TemplateId: entry.templateId };
+
+/** For people: `alias "logto-sign-in"` or `ID 12345`, the alias clipped to `length` if given. */
+export const describeTemplate = (entry: TemplateConfig, length = Number.POSITIVE_INFINITY) =>
+  entry.templateId === undefined
+    ? `alias "${clip(entry.templateAlias, length)}"`
+    : `ID ${entry.templateId}`;
 
 /**
  * An entry as a sentence names it, `SignIn (de): alias "logto-sign-in-de"`, its locale and alias
  * clipped, so that the sentence stays short.
  */
 export const describeEntry = (entry: TemplateConfig) =>
-  `${entry.usageType}${entry.locale ? ` (${clip(entry.locale, 12)})` : ''}: ${
-    entry.templateId === undefined
-      ? `alias "${clip(entry.templateAlias, 24)}"`
-      : describeTemplate(entry)
-  }`;
+  `${entry.usageType}${entry.locale ? ` (${clip(entry.locale, 12)})` : ''}: ${describeTemplate(entry, 24)}`;
 
 /**
  * Logto's own email template for a usage type and language, if the operator made one. Like

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { TemplateType, templateTypeGuard } from '@logto/connector-kit';
 
-import { limits, serverSetting } from './constant.js';
+import { limits, serverSetting, trackLinksChoices, trackOpensChoices } from './constant.js';
 import { isLanguageTag } from './language.js';
 import { formatMailbox, formatMailboxList, parseMailbox, parseMailboxList } from './mailbox.js';
 
@@ -16,8 +16,12 @@ export const requiredUsageTypes = [
 
 /** What each Open tracking choice sends as `TrackOpens`; the server's setting sends nothing. */
 const trackOpensByChoice = { [serverSetting]: undefined, On: true, Off: false } as const;
-const trackOpensChoices = [serverSetting, 'On', 'Off'] as const;
-export const trackLinksValues = ['None', 'HtmlAndText', 'HtmlOnly', 'TextOnly'] as const;
+// Zod's enum wants a tuple that is not empty; each list of choices is a literal that is not.
+const valuesOf = <T extends string>(choices: ReadonlyArray<{ value: T }>) =>
+  // eslint-disable-next-line no-restricted-syntax
+  choices.map(({ value }) => value) as [T, ...T[]];
+const trackOpensValues = valuesOf(trackOpensChoices);
+const trackLinksValues = valuesOf(trackLinksChoices);
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -220,13 +224,13 @@ const checkMetadata = (metadata: Record<string, unknown>, context: z.RefinementC
 };
 
 const trackOpens = z
-  .union([z.boolean(), z.enum(trackOpensChoices)], {
-    errorMap: () => ({ message: `must be ${trackOpensChoices.join(', ')}, true or false` }),
+  .union([z.boolean(), z.enum(trackOpensValues)], {
+    errorMap: () => ({ message: `must be ${trackOpensValues.join(', ')}, true or false` }),
   })
   .transform((value) => (typeof value === 'boolean' ? value : trackOpensByChoice[value]));
 
 const trackLinks = z
-  .enum([serverSetting, ...trackLinksValues])
+  .enum(trackLinksValues)
   .transform((value) => (value === serverSetting ? undefined : value));
 
 const configShape = 'must be an object with serverToken, fromEmail and templates';

@@ -10,6 +10,7 @@ import { connectorError } from '../errors/connector-error.js';
 import { requestedLanguages } from '../language.js';
 import { formatMailboxList, fromWithSendFrom, parseMailboxList } from '../mailbox.js';
 import { type Message, invalidRequest } from '../message.js';
+import { templateReference } from '../template.js';
 import { type PostmarkConfig, type TemplateConfig, replyToShape } from '../types.js';
 
 import { htmlToText } from './html-to-text.js';
@@ -38,11 +39,6 @@ const sendingOptions = (config: PostmarkConfig, message: Message, replyTo = conf
   Headers: customHeaders(config),
   Metadata: metadataFor(config, message),
 });
-
-const templateReference = (entry: TemplateConfig) =>
-  entry.templateId === undefined
-    ? { TemplateAlias: entry.templateAlias }
-    : { TemplateId: entry.templateId };
 
 /** The body of `POST /email/withTemplate`. Logto's payload wins over fixed template values. */
 export const templateEmailBody = (
