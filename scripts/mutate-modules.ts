@@ -57,6 +57,11 @@ const plan: Record<string, string[]> = {
   'postmark/fetch': unit('postmark/fetch', 'postmark/client'),
   'postmark/json': unit('postmark/answers', 'postmark/client', 'preflight/index', 'index'),
   'preflight/index': [...unit('preflight/index'), ...integration('preflight')],
+  'preflight/lookups': [
+    ...unit('preflight/index'),
+    ...integration('preflight', 'console-messages'),
+  ],
+  'preflight/template-content': [...unit('preflight/index'), ...integration('preflight')],
   'preflight/logto-payload': unit('preflight/logto-payload'),
   'preflight/mustachio': unit('preflight/mustachio'),
   template: unit('template', 'index'),

@@ -19,10 +19,10 @@ import { requestedLanguages } from './language.js';
 import { type Message, parseMessage } from './message.js';
 import { postmarkFailureError } from './postmark/answers.js';
 import { callPostmark } from './postmark/client.js';
-import { parseJson } from './postmark/json.js';
+import { parseJson, postmarkSendResultGuard } from './postmark/json.js';
 import { checkTemplates } from './preflight/index.js';
 import { chooseTemplate, describeTemplate, findCustomTemplate } from './template.js';
-import { type PostmarkConfig, postmarkConfigGuard, postmarkSendResultGuard } from './types.js';
+import { type PostmarkConfig, postmarkConfigGuard } from './types.js';
 
 const prepareSend = async (
   config: PostmarkConfig,

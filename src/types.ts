@@ -280,25 +280,3 @@ export const postmarkConfigGuard = z.object(
 );
 
 export type PostmarkConfig = z.infer<typeof postmarkConfigGuard>;
-
-/** What Postmark answers to a send it accepted. */
-export const postmarkSendResultGuard = z
-  .object({
-    To: z.string(),
-    SubmittedAt: z.string(),
-    MessageID: z.string(),
-    ErrorCode: z.number(),
-    Message: z.string(),
-  })
-  .partial()
-  .passthrough();
-
-export type PostmarkSendResult = z.infer<typeof postmarkSendResultGuard>;
-
-/** The body of a Postmark error answer. */
-export const postmarkErrorGuard = z.object({
-  ErrorCode: z.number(),
-  Message: z.string(),
-});
-
-export type PostmarkError = z.infer<typeof postmarkErrorGuard>;

@@ -1,8 +1,4 @@
-/**
- * What every step of a failure shares: the error the connector raises and the facts of a failed
- * call. The steps, in order: postmark-answers.ts, config-messages.ts, redact.ts, readers.ts, and
- * logto-error.ts, which index.ts calls.
- */
+/** The error the connector raises, the facts of a failed call, and how its sentences are cut. */
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
 /** What the person on the sign-in page can do about a failed send. */

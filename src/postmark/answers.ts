@@ -11,9 +11,8 @@ import {
 } from '../errors/connector-error.js';
 import { redactHosts } from '../errors/redact.js';
 import { addressOf } from '../mailbox.js';
-import { type PostmarkError, postmarkErrorGuard } from '../types.js';
 
-import { parseJson } from './json.js';
+import { type PostmarkError, parseJson, postmarkErrorGuard } from './json.js';
 
 /** Postmark's error JSON, when the body is one. */
 export const parsePostmarkError = (body: string): PostmarkError | undefined =>
@@ -23,10 +22,8 @@ export const parsePostmarkError = (body: string): PostmarkError | undefined =>
 export const excerptLength = 120;
 
 /**
- * A proxy or load balancer answering instead of Postmark sends HTML; show a short plain excerpt.
- * Only the start of the body is read, and a tag ends at the next `<` as well as at `>`, so a
- * body of nothing but `<` costs no more than any other. Hosts go before the cut, so that no part
- * of one is left.
+ * A short plain excerpt of what a proxy or load balancer sent instead of Postmark's JSON, its
+ * hosts hidden before the cut. A tag also ends at the next `<`, so any body costs the same.
  */
 const excerpt = (body: string) => {
   const text = redactHosts(
@@ -67,7 +64,6 @@ const backIn = (retryAfterMs?: number) =>
     ? ''
     : ` Postmark asked to wait ${duration(retryAfterMs)} before the next try.`;
 
-/** An error's code, its sentence, and the facts behind it. */
 export type Verdict = {
   code: ConnectorErrorCodes;
   description: string;
@@ -87,10 +83,7 @@ type HttpFacts = {
   context: SendContext;
 };
 
-/**
- * Postmark's answer as one sentence: its status, its ErrorCode unless that only repeats the
- * status (or is 0, which means none), and its Message, quoted.
- */
+/** Postmark's answer as one sentence: its status, its ErrorCode unless that repeats the status or is 0, and its Message. */
 export const postmarkSaid = (
   status: number,
   attempts: number,
@@ -127,11 +120,8 @@ const addressField = ({ code, message = '' }: HttpFacts) =>
 
 const statusPage = 'see https://status.postmarkapp.com, and try again later';
 
-/**
- * Postmark's answers, most specific first; the first rule that fits says what happened. Each
- * `fix` is one sentence of at most `maxFirstSentence` characters, in the words of the Console's
- * form and of Postmark's pages, with every name in it clipped.
- */
+// Postmark's answers, most specific first: the first that fits says what to fix, in one sentence
+// of at most `maxFirstSentence` characters in the form's and Postmark's words, names clipped.
 const httpRules: HttpRule[] = [
   {
     when: ({ status, code }) => status === 401 || code === 10,
@@ -202,8 +192,7 @@ const httpRules: HttpRule[] = [
     fix: () => `Postmark is having trouble: ${statusPage}.`,
   },
   {
-    // A proxy's own page refusing the request, or asking for its credentials: no retry, and no
-    // wait, lets this site send until its operator changes something.
+    // A proxy's own refusal: no retry or wait helps until the operator changes something.
     when: ({ code, status }) => code === undefined && status === 407,
     code: ConnectorErrorCodes.General,
     advice: 'site',

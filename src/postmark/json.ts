@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+/** Postmark's JSON answers: the shapes the connector reads, and a reader that never throws. */
+import { z } from 'zod';
 
 /** `text` read as JSON and checked by `guard`; `undefined` when it is not JSON or not that shape. */
 export const parseJson = <T>(
@@ -12,3 +13,25 @@ export const parseJson = <T>(
     return undefined;
   }
 };
+
+/** What Postmark answers to a send it accepted. */
+export const postmarkSendResultGuard = z
+  .object({
+    To: z.string(),
+    SubmittedAt: z.string(),
+    MessageID: z.string(),
+    ErrorCode: z.number(),
+    Message: z.string(),
+  })
+  .partial()
+  .passthrough();
+
+export type PostmarkSendResult = z.infer<typeof postmarkSendResultGuard>;
+
+/** The body of a Postmark error answer. */
+export const postmarkErrorGuard = z.object({
+  ErrorCode: z.number(),
+  Message: z.string(),
+});
+
+export type PostmarkError = z.infer<typeof postmarkErrorGuard>;
