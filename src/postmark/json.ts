@@ -26,8 +26,6 @@ export const postmarkSendResultGuard = z
   .partial()
   .passthrough();
 
-export type PostmarkSendResult = z.infer<typeof postmarkSendResultGuard>;
-
 /** The body of a Postmark error answer. */
 export const postmarkErrorGuard = z.object({
   ErrorCode: z.number(),
