@@ -858,7 +858,7 @@ CPU per send minus the floor connector's (median of paired rounds; below zero, l
 ${format(aboveFloor('ours-rebuilt', 1))} µs at 1 in flight and ${format(aboveFloor('ours-rebuilt', 32))} µs at 32 (the official connector:
 ${format(aboveFloor('official-rebuilt', 1))} and ${format(aboveFloor('official-rebuilt', 32))} µs); built once, ${format(aboveFloor('ours-once', 1))} and ${format(aboveFloor('ours-once', 32))} µs (official: ${format(aboveFloor('official-once', 1))} and ${format(aboveFloor('official-once', 32))} µs).
 
-## Reading
+## TemplateUse
 
 - As Logto calls it (rebuilt per send), this connector sends ${spreadText(versus('ours-rebuilt', 1, 'sendsPerSecond'))} times as many
   emails per second as the official connector one at a time and ${spreadText(versus('ours-rebuilt', 32, 'sendsPerSecond'))} times 32 at a time, for

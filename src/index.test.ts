@@ -9,7 +9,7 @@ import {
 } from '@logto/connector-kit';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { userSentence } from './errors/readers.js';
+import { userMessage } from './errors/readers.js';
 import createConnector from './index.js';
 
 const token = 'a1b2c3d4-server-token-e5f6';
@@ -178,7 +178,7 @@ describe('sendMessage', () => {
       TemplateAlias: 'logto-sign-in-de',
       Metadata: { locale: 'de-AT' },
     });
-    expect(failed.shown.description).toBe(userSentence('retry', ['de']));
+    expect(failed.shown.description).toBe(userMessage('retry', ['de']));
   });
 
   it('sends when the sign-in request names more languages than the lookup reads', async () => {

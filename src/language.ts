@@ -97,7 +97,7 @@ const readTag = (value: string): Tag | undefined => {
   }
 };
 
-// Reading a tag costs several microseconds, and every send reads the same few entry and user tags.
+// TemplateUse a tag costs several microseconds, and every send reads the same few entry and user tags.
 // The cache is emptied when full, so that requests with ever new tags cannot grow it.
 const readTags = new Map<string, Tag | undefined>();
 const readTagsLimit = 1000;

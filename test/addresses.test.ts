@@ -11,7 +11,7 @@ import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connec
 import emailAddresses from 'email-addresses';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { userSentence } from '../src/errors/readers.js';
+import { userMessage } from '../src/errors/readers.js';
 import createConnector from '../src/index.js';
 
 const api = 'https://api.postmarkapp.com';
@@ -364,7 +364,7 @@ describe.each(rows)('%s %j', (field, value, expected) => {
       expect(seen).toEqual([]);
 
       if (field === 'to') {
-        expect(data.errorDescription).toBe(userSentence('address'));
+        expect(data.errorDescription).toBe(userMessage('address'));
         expect(data.operatorMessage).toMatch(
           /^The recipient [^.]+: it must be one bare email address/
         );
@@ -393,7 +393,7 @@ describe("Postmark's error 300 about an address", () => {
     const data = await failure("Error parsing 'To': Illegal email address 'user@example.com'.");
 
     expect(data.reason).toBe(ConnectorErrorCodes.InvalidRequestParameters);
-    expect(data.errorDescription).toBe(userSentence('address'));
+    expect(data.errorDescription).toBe(userMessage('address'));
     expect(data.operatorMessage).toContain('Postmark cannot send to user@example.com');
   });
 
@@ -405,7 +405,7 @@ describe("Postmark's error 300 about an address", () => {
     const data = await failure(message);
 
     expect(data.reason).toBe(ConnectorErrorCodes.InvalidConfig);
-    expect(data.errorDescription).toBe(userSentence('site'));
+    expect(data.errorDescription).toBe(userMessage('site'));
     expect(data.operatorMessage).toContain(named);
   });
 

@@ -416,7 +416,7 @@ describe.each(failures)('$name', (failure) => {
 describe("the user's language", () => {
   const failure = invalidField;
 
-  const userSentence = async (locale: string) => {
+  const userMessage = async (locale: string) => {
     const connector = await buildConnector(factory, configOf(failure));
     const error = await failureOf(failure, async () =>
       connector.sendMessage({
@@ -433,14 +433,14 @@ describe("the user's language", () => {
       'en ar cs de es fa-IR fr it ja ko pl-PL pt-BR pt-PT ru th tr-TR uk-UA zh-CN zh-HK zh-TW'.split(
         ' '
       );
-    const sentences = await Promise.all(languages.map(async (locale) => userSentence(locale)));
+    const sentences = await Promise.all(languages.map(async (locale) => userMessage(locale)));
 
     expect(new Set(sentences).size).toBe(20);
     for (const sentence of sentences) {
       expectNothingInternal(sentence, failure);
     }
-    expect(await userSentence('de-CH')).toBe(sentences[languages.indexOf('de')]);
-    expect(await userSentence('zh-Hant-TW')).toBe(sentences[languages.indexOf('zh-TW')]);
-    expect(await userSentence('nl')).toBe(sentences[0]);
+    expect(await userMessage('de-CH')).toBe(sentences[languages.indexOf('de')]);
+    expect(await userMessage('zh-Hant-TW')).toBe(sentences[languages.indexOf('zh-TW')]);
+    expect(await userMessage('nl')).toBe(sentences[0]);
   });
 });

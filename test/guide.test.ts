@@ -14,7 +14,7 @@ import { ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
 import { defaultMetadata, limits } from '../src/constant.js';
-import { present } from '../src/errors/readers.js';
+import { errorForReader } from '../src/errors/readers.js';
 import { postmarkFailureError } from '../src/postmark/answers.js';
 
 import { type Language, languages, topicWords } from './guide-topics.js';
@@ -100,7 +100,7 @@ const tableRows = (markdown: string) =>
     }));
 
 /**
- * What the audit log's data holds for failed sends of each kind, as `present` shapes it for the
+ * What the audit log's data holds for failed sends of each kind, as `errorForReader` shapes it for the
  * sign-in page: its keys, and the codes its values may name.
  */
 const auditData = [
@@ -113,7 +113,8 @@ const auditData = [
     { from: 'a@acme.com', to: 'b@acme.com', usageType: 'SignIn' }
   ),
 ].map(
-  (error) => present(error, { isConsoleTest: false, languages: ['en'], usageType: 'SignIn' }).data
+  (error) =>
+    errorForReader(error, { isConsoleTest: false, languages: ['en'], usageType: 'SignIn' }).data
 );
 
 const auditKeys = new Set(auditData.flatMap((data) => Object.keys(data as object)));

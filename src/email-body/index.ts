@@ -69,7 +69,7 @@ const textPart = (html: string) => {
 const templateError = (description: string) =>
   connectorError(ConnectorErrorCodes.InvalidConfig, description);
 
-const fromOf = (sendFrom: string, { fromEmail }: PostmarkConfig) => {
+const senderFor = (sendFrom: string, { fromEmail }: PostmarkConfig) => {
   const from = fromWithSendFrom(sendFrom, fromEmail);
 
   if (from === undefined) {
@@ -81,7 +81,7 @@ const fromOf = (sendFrom: string, { fromEmail }: PostmarkConfig) => {
   return from;
 };
 
-const replyToOf = (replyTo: string) => {
+const replyToFor = (replyTo: string) => {
   const parsed = parseMailboxList(replyTo);
 
   if ('problem' in parsed) {
@@ -140,14 +140,14 @@ export const customEmailBody = (
     : fillEncoded(template.content, message.payload, escapeHtml);
 
   return {
-    From: template.sendFrom ? fromOf(fill(template.sendFrom), config) : config.fromEmail,
+    From: template.sendFrom ? senderFor(fill(template.sendFrom), config) : config.fromEmail,
     To: message.to,
     Subject: fillEncoded(template.subject, message.payload, oneLine),
     ...(isText ? { TextBody: content } : { HtmlBody: content, ...textPart(content) }),
     ...sendingOptions(
       config,
       message,
-      template.replyTo ? replyToOf(fill(template.replyTo)) : undefined
+      template.replyTo ? replyToFor(fill(template.replyTo)) : undefined
     ),
   };
 };

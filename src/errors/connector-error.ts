@@ -6,7 +6,7 @@ export type Advice = 'retry' | 'address' | 'site';
 
 /**
  * A `ConnectorError` whose `data.errorDescription` is the operator's sentence: what happened and
- * what to change. `present` turns it into what each reader should see before it leaves.
+ * what to change. `errorForReader` turns it into what each reader should see before it leaves.
  */
 export const connectorError = (
   code: ConnectorErrorCodes,

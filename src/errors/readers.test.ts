@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import createConnector from '../index.js';
 
-import { present, userSentence } from './readers.js';
+import { errorForReader, userMessage } from './readers.js';
 
 const api = 'https://api.postmarkapp.com';
 const token = 'c0ffee00-reader-token-0000';
@@ -147,7 +147,7 @@ describe('a real send', () => {
     const { code, data } = await realSend();
 
     expect(code).toBe(ConnectorErrorCodes.General);
-    expect(data.errorDescription).toBe(userSentence('address', ['en']));
+    expect(data.errorDescription).toBe(userMessage('address', ['en']));
     expect(data.operatorMessage).toContain('Postmark will not send to user@example.com');
   });
 
@@ -160,7 +160,7 @@ describe('a real send', () => {
 
     const { data } = await realSend();
 
-    expect(data.errorDescription).toBe(userSentence('retry', ['en']));
+    expect(data.errorDescription).toBe(userMessage('retry', ['en']));
     expect(data).toMatchObject({ reason: 'general', attempts: 3 });
     expect(data.operatorMessage).toMatch(/^This server could not reach Postmark: /);
     expect(JSON.stringify(data)).not.toContain('10.1.2.3');
@@ -175,8 +175,8 @@ describe('a real send', () => {
     const { code, data } = await realSend();
 
     expect(code).toBe(ConnectorErrorCodes.General);
-    expect(data.errorDescription).toBe(userSentence('site', ['en']));
-    expect(data.errorDescription).not.toBe(userSentence('retry', ['en']));
+    expect(data.errorDescription).toBe(userMessage('site', ['en']));
+    expect(data.errorDescription).not.toBe(userMessage('retry', ['en']));
     expect(data).toMatchObject({ reason: 'general', status, attempts: 1 });
   });
 
@@ -202,7 +202,7 @@ describe('a real send', () => {
     const { code, data } = await realSend('en', { ...config, fromEmail: 'nobody' });
 
     expect(code).toBe(ConnectorErrorCodes.General);
-    expect(data.errorDescription).toBe(userSentence('site', ['en']));
+    expect(data.errorDescription).toBe(userMessage('site', ['en']));
     expect(data.operatorMessage).toContain('Sender (fromEmail): must be one address');
   });
 
@@ -242,7 +242,7 @@ describe('the Console test', () => {
   });
 });
 
-describe('what present leaves as it is', () => {
+describe('what errorForReader leaves as it is', () => {
   const onSignIn = { isConsoleTest: false, languages: ['en'] };
 
   it.each([
@@ -257,8 +257,8 @@ describe('what present leaves as it is', () => {
       new ConnectorError(ConnectorErrorCodes.General, { errorDescription: 42, advice: 'retry' }),
     ],
   ])('passes an error with %s unchanged', (_, error) => {
-    expect(present(error, onSignIn)).toBe(error);
-    expect(present(error, { isConsoleTest: true })).toBe(error);
+    expect(errorForReader(error, onSignIn)).toBe(error);
+    expect(errorForReader(error, { isConsoleTest: true })).toBe(error);
   });
 
   it.each(['retry', 'address', 'site'])('rewords an error with advice %s', (advice) => {
@@ -266,7 +266,7 @@ describe('what present leaves as it is', () => {
       errorDescription: 'the operator sentence',
       advice,
     });
-    const shown = present(error, onSignIn);
+    const shown = errorForReader(error, onSignIn);
 
     expect(shown).not.toBe(error);
     expect(shown.data).toMatchObject({ operatorMessage: 'the operator sentence' });

@@ -4,18 +4,18 @@ import { lookupLocale } from '../language.js';
 import { isPlainObject } from '../types.js';
 
 import { type Advice, usageLimitExceeded } from './connector-error.js';
-import { userSentences } from './user-messages.js';
+import { userMessages } from './user-messages.js';
 
-const languages = Object.keys(userSentences);
+const languages = Object.keys(userMessages);
 
 /**
  * The user's sentence in their language, by the same lookup as templates: `zh-Hant-TW` finds
  * zh-TW, `de-CH` de, `zh` zh-CN and `pt` pt-BR (their likely subtags), while `pt-AO` finds pt-PT, the first
  * of the same script; English for the rest.
  */
-export const userSentence = (advice: Advice, requested: readonly string[] = []) => {
+export const userMessage = (advice: Advice, requested: readonly string[] = []) => {
   const language = lookupLocale(languages, (tag) => tag, requested) ?? 'en';
-  return userSentences[language]?.[advice] ?? '';
+  return userMessages[language]?.[advice] ?? '';
 };
 
 /** Logto answers these with HTTP 429 and its own "try again later" phrase, in the user's language. */
@@ -43,7 +43,7 @@ export type Reader = {
  * real send gets a short sentence the user can act on, with the operator's account first in
  * `data` for the audit log. Errors that are not the connector's own pass as they are.
  */
-export const present = (
+export const errorForReader = (
   error: ConnectorError,
   { isConsoleTest, languages: requested, usageType }: Reader
 ) => {
@@ -68,7 +68,7 @@ export const present = (
   // the operator's sentence goes first, so that it is what the line starts with.
   return new ConnectorError(keptOnSignIn.has(code) ? code : ConnectorErrorCodes.General, {
     operatorMessage: errorDescription,
-    errorDescription: userSentence(advice, requested),
+    errorDescription: userMessage(advice, requested),
     reason: code,
     usageType,
     ...facts,

@@ -3,7 +3,7 @@ import { ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
 import { connectorError } from './connector-error.js';
-import { userSentence } from './readers.js';
+import { userMessage } from './readers.js';
 import { toLogtoError } from './to-logto-error.js';
 
 const failure = () =>
@@ -19,14 +19,14 @@ describe('toLogtoError', () => {
   it.each([null, 'text', { payload: null }, { payload: 'de' }, { payload: { locale: 42 } }])(
     'answers in English when the message %j names no language',
     (data) => {
-      expect(onSignIn(data).errorDescription).toBe(userSentence('retry', ['en']));
+      expect(onSignIn(data).errorDescription).toBe(userMessage('retry', ['en']));
     }
   );
 
   it("answers in the message's language", () => {
-    expect(userSentence('retry', ['de'])).not.toBe(userSentence('retry', ['en']));
+    expect(userMessage('retry', ['de'])).not.toBe(userMessage('retry', ['en']));
     expect(onSignIn({ payload: { locale: 'de' } }).errorDescription).toBe(
-      userSentence('retry', ['de'])
+      userMessage('retry', ['de'])
     );
   });
 

@@ -3,7 +3,7 @@ import { type ConnectorError, templateTypeGuard } from '@logto/connector-kit';
 import { requestedLanguages } from '../language.js';
 import { isPlainObject } from '../types.js';
 
-import { present } from './readers.js';
+import { errorForReader } from './readers.js';
 import { toSafeConnectorError } from './redact.js';
 
 /** What the error's readers need from a message that may not have passed its checks. */
@@ -16,7 +16,7 @@ const readerHints = (data: unknown) => ({
       : undefined,
 });
 
-const secretOf = (rawConfig: unknown) =>
+const tokenToHide = (rawConfig: unknown) =>
   isPlainObject(rawConfig) && typeof rawConfig.serverToken === 'string'
     ? rawConfig.serverToken.trim()
     : undefined;
@@ -38,7 +38,7 @@ export const toLogtoError = (
   error: unknown,
   { rawConfig, data, isConsoleTest }: FailedSend
 ): ConnectorError =>
-  present(toSafeConnectorError(error, secretOf(rawConfig)), {
+  errorForReader(toSafeConnectorError(error, tokenToHide(rawConfig)), {
     isConsoleTest,
     ...readerHints(data),
   });

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 import { requestedLanguages } from '../language.js';
 
-import { userSentence } from './readers.js';
-import { userSentences } from './user-messages.js';
+import { userMessage } from './readers.js';
+import { userMessages } from './user-messages.js';
 
 /** The languages of Logto's sign-in page (`@logto/phrases-experience`). */
 const signInLanguages =
@@ -22,11 +22,11 @@ const hasAny = (text: string, characters: string[]) =>
 
 describe("the user's sentences", () => {
   it('exist for exactly the languages of the sign-in page', () => {
-    expect(Object.keys(userSentences).sort()).toEqual([...signInLanguages].sort());
+    expect(Object.keys(userMessages).sort()).toEqual([...signInLanguages].sort());
   });
 
   it.each(signInLanguages)('%s has all three, each at most 120 characters', (language) => {
-    const sentences = advices.map((advice) => userSentences[language]?.[advice] ?? '');
+    const sentences = advices.map((advice) => userMessages[language]?.[advice] ?? '');
 
     expect(new Set(sentences).size).toBe(3);
     for (const sentence of sentences) {
@@ -37,13 +37,13 @@ describe("the user's sentences", () => {
   });
 
   it('differ between languages', () => {
-    const retries = signInLanguages.map((language) => userSentences[language]?.retry);
+    const retries = signInLanguages.map((language) => userMessages[language]?.retry);
     expect(new Set(retries).size).toBe(signInLanguages.length);
   });
 
   it.each(['zh-HK', 'zh-TW'])('%s is written in Traditional characters', (language) => {
     for (const advice of advices) {
-      const sentence = userSentences[language]?.[advice] ?? '';
+      const sentence = userMessages[language]?.[advice] ?? '';
       expect(hasAny(sentence, simplifiedOnly), sentence).toBe(false);
       expect(hasAny(sentence, traditionalOnly), sentence).toBe(true);
     }
@@ -51,7 +51,7 @@ describe("the user's sentences", () => {
 
   it('zh-CN is written in Simplified characters', () => {
     for (const advice of advices) {
-      const sentence = userSentences['zh-CN']?.[advice] ?? '';
+      const sentence = userMessages['zh-CN']?.[advice] ?? '';
       expect(hasAny(sentence, traditionalOnly), sentence).toBe(false);
       expect(hasAny(sentence, simplifiedOnly), sentence).toBe(true);
     }
@@ -59,15 +59,15 @@ describe("the user's sentences", () => {
 
   it('speak to the user as the sign-in page does', () => {
     // German "du", French "vous", Spanish "tú", Turkish "siz", as in Logto's own phrases.
-    expect(userSentences.de?.site).toContain('wende dich');
-    expect(Object.values(userSentences.de ?? {}).join(' ')).not.toMatch(/\bSie\b/);
-    expect(userSentences.fr?.retry).toContain('Veuillez');
-    expect(userSentences.es?.retry).toContain('Inténtalo');
-    expect(userSentences['tr-TR']?.retry).toContain('deneyin');
+    expect(userMessages.de?.site).toContain('wende dich');
+    expect(Object.values(userMessages.de ?? {}).join(' ')).not.toMatch(/\bSie\b/);
+    expect(userMessages.fr?.retry).toContain('Veuillez');
+    expect(userMessages.es?.retry).toContain('Inténtalo');
+    expect(userMessages['tr-TR']?.retry).toContain('deneyin');
   });
 });
 
-describe('userSentence', () => {
+describe('userMessage', () => {
   it.each([
     ['zh-Hant-TW', 'zh-TW'],
     ['zh-Hant', 'zh-TW'],
@@ -95,15 +95,15 @@ describe('userSentence', () => {
     ['x'.repeat(1024 * 1024), 'en'],
   ])('%s reads the %s sentences', (locale, language) => {
     for (const advice of advices) {
-      expect(userSentence(advice, requestedLanguages({ locale }))).toBe(
-        userSentences[language]?.[advice]
+      expect(userMessage(advice, requestedLanguages({ locale }))).toBe(
+        userMessages[language]?.[advice]
       );
     }
   });
 
   it('gives every sign-in language its own sentence', () => {
     for (const language of signInLanguages) {
-      expect(userSentence('site', [language])).toBe(userSentences[language]?.site);
+      expect(userMessage('site', [language])).toBe(userMessages[language]?.site);
     }
   });
 });
@@ -114,12 +114,12 @@ describe("the errors page's toasts", () => {
     .split('\n')
     .filter((line) => line.startsWith('| '))
     .map((line) => line.split('|').map((cell) => cell.trim()))
-    .filter(([, language]) => language && language in userSentences);
+    .filter(([, language]) => language && language in userMessages);
 
   it('end with the sentence the connector gives in that language', () => {
     expect(rows.length).toBeGreaterThanOrEqual(5);
     for (const [, language = '', toast = ''] of rows) {
-      expect(toast.endsWith(userSentence('site', [language])), toast).toBe(true);
+      expect(toast.endsWith(userMessage('site', [language])), toast).toBe(true);
     }
   });
 });

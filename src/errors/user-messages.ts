@@ -6,7 +6,7 @@ import type { Advice } from './connector-error.js';
  * French, tú in Spanish, polite forms in Japanese and Korean). At most 120 characters each, to
  * fit the toast; zh-TW and zh-HK in Traditional characters, zh-CN in Simplified.
  */
-export const userSentences: Record<string, Record<Advice, string>> = {
+export const userMessages: Record<string, Record<Advice, string>> = {
   en: {
     retry: 'We could not send the email just now. Please try again in a minute.',
     address: 'We could not send an email to this address. Please check it, or use another one.',

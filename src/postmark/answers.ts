@@ -64,7 +64,7 @@ const backIn = (retryAfterMs?: number) =>
     ? ''
     : ` Postmark asked to wait ${duration(retryAfterMs)} before the next try.`;
 
-export type Verdict = {
+export type FailureWords = {
   code: ConnectorErrorCodes;
   description: string;
   details: Record<string, unknown>;
@@ -229,7 +229,7 @@ const notPostmark: Omit<HttpRule, 'when'> = {
 const httpFailure = (
   { status, body, attempts, retryAfterMs }: Extract<PostmarkFailure, { kind: 'http' }>,
   context: SendContext
-): Verdict => {
+): FailureWords => {
   const postmark = parsePostmarkError(body);
   const facts: HttpFacts = {
     status,
@@ -256,7 +256,7 @@ const httpFailure = (
 };
 
 /** Puts a failed Postmark call into words a Console user can act on. */
-export const describeFailure = (failure: PostmarkFailure, context: SendContext): Verdict => {
+export const describeFailure = (failure: PostmarkFailure, context: SendContext): FailureWords => {
   switch (failure.kind) {
     case 'http': {
       return httpFailure(failure, context);

@@ -14,10 +14,10 @@ const parts = [
   ['text body', 'TextBody'],
 ] as const;
 
-type Reading = { used: string[]; shown: string[]; problems: string[] };
+type TemplateUse = { used: string[]; shown: string[]; problems: string[] };
 
 /** What the template's parts use and show, and why a part cannot be read, naming it: `its subject …`. */
-const readStored = (template: StoredTemplate, owner: string): Reading => {
+const readStored = (template: StoredTemplate, owner: string): TemplateUse => {
   const readings = parts.flatMap(([label, field]) => {
     const text = template[field];
     return typeof text === 'string' ? [{ label, ...readTemplate(text) }] : [];
