@@ -10,7 +10,7 @@
 const config = {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutate.config.ts', pool: 'forks', related: false },
-  mutate: ['src/**/*.ts', '!src/**/*.test.ts'],
+  mutate: ['src/**/*.ts', '!src/**/*.test.ts', '!src/mock.ts'],
   plugins: ['@stryker-mutator/*', './scripts/stryker-console-text.mjs'],
   ignorers: ['console-text'],
   coverageAnalysis: 'perTest',

@@ -73,7 +73,8 @@ const plan: Record<string, string[]> = {
 
 const modules = readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
   .map((file) => file.split(path.sep).join('/'))
-  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+  // The tests' fixtures (mock.ts) hold nothing to mutate.
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && file !== 'mock.ts')
   .map((file) => file.slice(0, -'.ts'.length))
   .sort();
 const unplanned = modules.filter((module) => !(module in plan));

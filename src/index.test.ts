@@ -11,54 +11,31 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { userMessage } from './errors/readers.js';
 import createConnector from './index.js';
+import {
+  SystemError,
+  mockConfig,
+  mockServerToken,
+  mockTemplates,
+  okAnswer,
+  postmarkApi,
+  storedTemplate,
+  transactionalStream,
+} from './mock.js';
 
-const token = 'a1b2c3d4-server-token-e5f6';
-const api = 'https://api.postmarkapp.com';
-
-const templates = [
-  { usageType: 'SignIn', templateAlias: 'logto-sign-in' },
-  { usageType: 'Register', templateAlias: 'logto-register' },
-  { usageType: 'ForgotPassword', templateAlias: 'logto-forgot-password' },
-  { usageType: 'Generic', templateAlias: 'logto-generic' },
-];
-
-const config = { serverToken: token, fromEmail: 'Acme <no-reply@acme.com>', templates };
-
-const okAnswer = {
-  To: 'user@example.com',
-  SubmittedAt: '2026-11-21T08:00:00.0000000Z',
-  MessageID: 'b7bc2f4a-e38e-4336-af7d-e6c392c2f817',
-  ErrorCode: 0,
-  Message: 'OK',
-};
+const token = mockServerToken;
+const api = postmarkApi;
+const templates = mockTemplates;
+const config = mockConfig;
 
 type Seen = { method: string; path: string; headers: Record<string, unknown>; body: unknown };
-
-/** A network failure as Node reports it: an Error with a system code (nock drops plain objects). */
-class SystemError extends Error {
-  constructor(
-    readonly code: string,
-    message: string
-  ) {
-    super(message);
-  }
-}
 
 const systemError = (code: string, message: string) => new SystemError(code, message);
 
 type Reply = [number, unknown?, Record<string, string>?];
 
 /** Postmark's answers to the Console test's look-ups: the stream, then a template that shows the code. */
-const streamFound: Reply = [200, { ID: 'outbound', MessageStreamType: 'Transactional' }];
-const templateFound: Reply = [
-  200,
-  {
-    TemplateType: 'Standard',
-    Subject: 'Your code',
-    HtmlBody: '<p>{{code}}</p>',
-    TextBody: '{{code}}',
-  },
-];
+const streamFound: Reply = [200, transactionalStream];
+const templateFound: Reply = [200, storedTemplate()];
 
 /** Answers each `method` request to api.postmarkapp.com with the next reply, recording what it got. */
 const answer = (method: 'GET' | 'POST', replies: Reply[], seen: Seen[] = []) => {
@@ -369,7 +346,10 @@ describe('bad input', () => {
   it.each([
     [{ ...config, serverToken: '' }, 'Server API token (serverToken): is empty'],
     [{ ...config, fromEmail: 'acme.com' }, 'Sender (fromEmail): must be one address'],
-    [{ ...config, templates: templates.slice(1) }, 'add an entry without locale for SignIn'],
+    [
+      { ...config, templates: templates.filter(({ usageType }) => usageType !== 'SignIn') },
+      'add an entry without locale for SignIn',
+    ],
   ])('rejects an invalid configuration before any request', async (input, expected) => {
     const { seen } = postmark([200, okAnswer]);
     const { sendMessage } = await connector(async () => input);
@@ -675,7 +655,7 @@ describe('the Console test', () => {
   });
 
   it('names the one missing template and sends nothing', async () => {
-    nock(api).get('/message-streams/outbound').reply(200, { MessageStreamType: 'Transactional' });
+    nock(api).get('/message-streams/outbound').reply(200, transactionalStream);
     nock(api)
       .get(/\/templates\/.*/)
       .times(6)
@@ -699,7 +679,7 @@ describe('the Console test', () => {
   });
 
   it('names every missing template at once', async () => {
-    nock(api).get('/message-streams/outbound').reply(200, { MessageStreamType: 'Transactional' });
+    nock(api).get('/message-streams/outbound').reply(200, transactionalStream);
     nock(api)
       .get(/\/templates\/.*/)
       .times(6)

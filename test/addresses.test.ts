@@ -13,13 +13,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { userMessage } from '../src/errors/readers.js';
 import createConnector from '../src/index.js';
+import { mockConfig, okAnswer, postmarkApi } from '../src/mock.js';
 
-const api = 'https://api.postmarkapp.com';
-const templates = ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({
-  usageType,
-  templateAlias: usageType,
-}));
-const config = { serverToken: 'server-token', fromEmail: 'Acme <no-reply@acme.com>', templates };
+const api = postmarkApi;
+const config = mockConfig;
 const payload = { code: '123456', application: { name: 'Acme, Inc' } };
 
 type Field = 'to' | 'fromEmail' | 'replyTo' | 'sendFrom' | 'templateReplyTo';
@@ -285,7 +282,7 @@ const sendWith = async (field: Field, value: string) => {
     .post(() => true)
     .reply(200, (_, body) => {
       seen.push(body as Record<string, unknown>);
-      return { ErrorCode: 0, Message: 'OK' };
+      return okAnswer;
     });
   const settings = field === 'fromEmail' || field === 'replyTo' ? { [field]: value } : {};
   const { sendMessage } = await createConnector({

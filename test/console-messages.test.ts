@@ -13,17 +13,27 @@ import { parseConfig } from '../src/config/parse.js';
 import { maxFirstSentence } from '../src/errors/connector-error.js';
 import { toLogtoError } from '../src/errors/to-logto-error.js';
 import createConnector from '../src/index.js';
+import {
+  type PostmarkReply,
+  SystemError,
+  lowercaseAlias,
+  mockConfig,
+  mockServerToken,
+  postmarkApi,
+  postmarkError,
+  requiredTemplates,
+  storedTemplate,
+  transactionalStream,
+  withCode,
+} from '../src/mock.js';
 import { postmarkFailureError } from '../src/postmark/answers.js';
 import { checkTemplates } from '../src/preflight/index.js';
 
-const api = 'https://api.postmarkapp.com';
-const token = 'c0ffee00-console-token-0000';
+const api = postmarkApi;
+const token = mockServerToken;
 
-const templates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
-  usageType,
-  templateAlias: `logto-${usageType.toLowerCase()}`,
-}));
-const form = { serverToken: token, fromEmail: 'Acme <no-reply@acme.com>', templates };
+const templates = requiredTemplates(lowercaseAlias);
+const form = { ...mockConfig, templates };
 
 /** The longest names a form can hold, each at its limit. */
 const longAlias = `a${'b'.repeat(255)}`;
@@ -32,30 +42,16 @@ const longStream = 's'.repeat(256);
 const longSender = `${'N'.repeat(256)} <${'l'.repeat(64)}@${'d'.repeat(60)}.${'d'.repeat(60)}.${'d'.repeat(60)}.com>`;
 const longRecipient = `${'r'.repeat(64)}@${'d'.repeat(60)}.${'d'.repeat(60)}.${'d'.repeat(60)}.com`;
 
-type Reply = [number, unknown];
+type Reply = PostmarkReply;
 
-const withCode = { Subject: 'Your code', HtmlBody: '<p>{{code}}</p>', TextBody: '{{code}}' };
 const stream = (type = 'Transactional', archived: string | null = null): Reply => [
   200,
-  { MessageStreamType: type, ArchivedAt: archived },
+  { ...transactionalStream, MessageStreamType: type, ArchivedAt: archived },
 ];
 const template = (stored: Record<string, unknown> = withCode): Reply => [
   200,
-  { TemplateType: 'Standard', LayoutTemplate: null, ...stored },
+  storedTemplate(stored),
 ];
-const postmarkError = (status: number, ErrorCode: number, Message: string): Reply => [
-  status,
-  { ErrorCode, Message },
-];
-
-class SystemError extends Error {
-  constructor(
-    readonly code: string,
-    message: string
-  ) {
-    super(message);
-  }
-}
 
 type Lookups = {
   /** The stream's answer, and each template's (by key) or the answer to every template. */

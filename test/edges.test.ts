@@ -9,13 +9,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseConfig } from '../src/config/parse.js';
 import createConnector from '../src/index.js';
+import { mockConfig, mockTemplates, okAnswer, postmarkApi } from '../src/mock.js';
 
-const api = 'https://api.postmarkapp.com';
-const templates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
-  usageType,
-  templateAlias: `logto-${usageType.toLowerCase()}`,
-}));
-const config = { serverToken: 'server-token', fromEmail: 'no-reply@acme.com', templates };
+const api = postmarkApi;
+const templates = mockTemplates;
+const config = mockConfig;
 
 /** A valid language tag of exactly `length` characters: `de-x-` and private-use subtags. */
 const languageTag = (length: number) => {
@@ -38,7 +36,7 @@ afterEach(() => {
 });
 
 const sendWith = async (payload: Record<string, unknown>) => {
-  nock(api).post('/email/withTemplate').reply(200, { ErrorCode: 0, Message: 'OK' });
+  nock(api).post('/email/withTemplate').reply(200, okAnswer);
   const { sendMessage } = await createConnector({ getConfig: async () => config });
   return sendMessage({ to: 'user@example.com', type: TemplateType.SignIn, payload });
 };

@@ -5,13 +5,9 @@ import {
   startSandbox,
 } from '../sandbox/postmark-sandbox.js';
 import { createCertificate, routePostmarkTo } from '../sandbox/route.js';
+import { mockTemplates } from '../src/mock.js';
 
-export const requiredTemplates = [
-  { usageType: 'Register', templateAlias: 'logto-register' },
-  { usageType: 'SignIn', templateAlias: 'logto-sign-in' },
-  { usageType: 'ForgotPassword', templateAlias: 'logto-forgot-password' },
-  { usageType: 'Generic', templateAlias: 'logto-generic' },
-];
+export const requiredTemplates = mockTemplates;
 
 export const sandboxConfig = {
   serverToken: sandboxToken,

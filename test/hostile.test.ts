@@ -18,6 +18,7 @@ import { toSafeConnectorError } from '../src/errors/redact.js';
 import createConnector from '../src/index.js';
 import { parseMailbox, parseMailboxList } from '../src/mailbox.js';
 import { parseMessage } from '../src/message.js';
+import { mockConfig, mockTemplates } from '../src/mock.js';
 import { describeFailure } from '../src/postmark/answers.js';
 
 const megabyte = 1024 * 1024;
@@ -25,11 +26,8 @@ const megabyte = 1024 * 1024;
 const run = (character: string, bytes = megabyte) =>
   character.repeat(Math.floor(bytes / character.length));
 
-const templates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
-  usageType,
-  templateAlias: `logto-${usageType.toLowerCase()}`,
-}));
-const config = { serverToken: 'token', fromEmail: 'no-reply@acme.com', templates };
+const templates = mockTemplates;
+const config = mockConfig;
 
 const requests: string[] = [];
 const record = (request: { path?: string }) => requests.push(request.path ?? '?');

@@ -9,8 +9,15 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import createConnector from '../src/index.js';
+import {
+  lowercaseAlias,
+  okAnswer,
+  postmarkApi,
+  requiredTemplates,
+  transactionalStream,
+} from '../src/mock.js';
 
-const api = 'https://api.postmarkapp.com';
+const api = postmarkApi;
 const hex = fc.constantFrom(...'0123456789abcdef');
 const token = fc.string({ unit: hex, minLength: 24, maxLength: 40 });
 
@@ -44,22 +51,19 @@ const acceptAll = () =>
     .intercept(() => true, 'POST')
     .reply(function (path) {
       seen.push({ origin: api, path, token: this.req.headers['x-postmark-server-token'] });
-      return [200, { ErrorCode: 0, Message: 'OK' }];
+      return [200, okAnswer];
     })
     .intercept(() => true, 'GET')
     .reply(function (path) {
       seen.push({ origin: api, path, token: this.req.headers['x-postmark-server-token'] });
       return path.startsWith('/message-streams/')
-        ? [200, { MessageStreamType: 'Transactional' }]
+        ? [200, transactionalStream]
         : [200, { Subject: 'Code', HtmlBody: '{{code}}' }];
     });
 
 const templateTypes = Object.values(TemplateType);
 
-const required = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
-  usageType,
-  templateAlias: `logto-${usageType.toLowerCase()}`,
-}));
+const required = requiredTemplates(lowercaseAlias);
 
 /** A long run of one character the address and tag checks care about, behind a plausible start. */
 const long = fc

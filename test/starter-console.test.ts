@@ -10,6 +10,7 @@ import { TemplateType } from '@logto/connector-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { buildConnector, consoleTest, loadFactory } from '../sandbox/logto.js';
+import { okAnswer, postmarkApi, transactionalStream } from '../src/mock.js';
 
 import {
   type Entry,
@@ -21,7 +22,7 @@ import {
   signInLanguages,
 } from './starters.js';
 
-const api = 'https://api.postmarkapp.com';
+const api = postmarkApi;
 const token = 'a1b2c3d4-server-token';
 
 let written: Map<string, Written>;
@@ -34,7 +35,7 @@ const servePostmark = () => {
   nock(api)
     .persist()
     .get('/message-streams/outbound')
-    .reply(200, { ID: 'outbound', MessageStreamType: 'Transactional', ArchivedAt: null })
+    .reply(200, transactionalStream)
     .get(/^\/templates\//)
     .reply((uri) => {
       const alias = decodeURIComponent(uri.slice('/templates/'.length));
@@ -59,16 +60,7 @@ const servePostmark = () => {
     .post('/email/withTemplate')
     .reply((_, body) => {
       sent.push(body as { TemplateAlias?: string });
-      return [
-        200,
-        {
-          To: 'me@example.com',
-          SubmittedAt: '2026-01-01T00:00:00Z',
-          MessageID: 'id',
-          ErrorCode: 0,
-          Message: 'OK',
-        },
-      ];
+      return [200, { ...okAnswer, To: 'me@example.com' }];
     });
 };
 

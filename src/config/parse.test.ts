@@ -2,22 +2,15 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { defaultMetadata } from '../constant.js';
+import { mockConfig, mockTemplates } from '../mock.js';
 import { postmarkConfigGuard } from '../types.js';
 
 import { parseConfig, parseSavedConfig, savedConfigSlots } from './parse.js';
 
-const templates = [
-  { usageType: 'Register', templateAlias: 'logto-register' },
-  { usageType: 'SignIn', templateAlias: 'logto-sign-in' },
-  { usageType: 'ForgotPassword', templateAlias: 'logto-forgot-password' },
-  { usageType: 'Generic', templateAlias: 'logto-generic' },
-];
+const templates = mockTemplates;
 
-const valid = {
-  serverToken: 'server-token',
-  fromEmail: 'no-reply@example.com',
-  templates,
-};
+/** The shared configuration, with the token and a bare sender the assertions below spell out. */
+const valid = { ...mockConfig, serverToken: 'server-token', fromEmail: 'no-reply@example.com' };
 
 const descriptionOf = (input: unknown) => {
   try {

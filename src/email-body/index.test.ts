@@ -8,17 +8,11 @@ import { describe, expect, it } from 'vitest';
 
 import { parseConfig } from '../config/parse.js';
 import { parseMessage } from '../message.js';
+import { mockConfig } from '../mock.js';
 
 import { customEmailBody, serialize, templateEmailBody } from './index.js';
 
-const config = parseConfig({
-  serverToken: 'token',
-  fromEmail: 'Acme <no-reply@acme.com>',
-  templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
-    usageType,
-    templateAlias: usageType,
-  })),
-});
+const config = parseConfig(mockConfig);
 const template = { usageType: TemplateType.SignIn, templateAlias: 'logto-sign-in' };
 const custom = { subject: 'Code', content: '<p>{{code}}</p>', contentType: 'text/html' as const };
 

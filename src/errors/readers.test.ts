@@ -8,16 +8,20 @@ import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connec
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import createConnector from '../index.js';
+import {
+  lowercaseAlias,
+  mockConfig,
+  mockServerToken,
+  postmarkApi,
+  requiredTemplates,
+  tokenRejected,
+} from '../mock.js';
 
 import { errorForReader, userMessage } from './readers.js';
 
-const api = 'https://api.postmarkapp.com';
-const token = 'c0ffee00-reader-token-0000';
-const templates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
-  usageType,
-  templateAlias: `logto-${usageType.toLowerCase()}`,
-}));
-const config = { serverToken: token, fromEmail: 'Acme <no-reply@acme.com>', templates };
+const api = postmarkApi;
+const token = mockServerToken;
+const config = { ...mockConfig, templates: requiredTemplates(lowercaseAlias) };
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -77,8 +81,6 @@ class RefusedError extends Error {
     return 'ECONNREFUSED';
   }
 }
-
-const tokenRejected = { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' };
 
 describe('a real send', () => {
   it("tells the user what they can do, and keeps the operator's account in the data", async () => {

@@ -9,33 +9,27 @@ import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connec
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import createConnector from '../index.js';
+import {
+  SystemError,
+  lowercaseAlias,
+  mockConfig,
+  postmarkApi,
+  requiredTemplates,
+} from '../mock.js';
 import { excerptLength } from '../postmark/answers.js';
 
 import { redactHosts, toSafeConnectorError } from './redact.js';
 
-const api = 'https://api.postmarkapp.com';
+const api = postmarkApi;
+/** Shaped like a real token, a UUID. */
 const token = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
-const templates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
-  usageType,
-  templateAlias: `logto-${usageType.toLowerCase()}`,
-}));
-const config = { serverToken: token, fromEmail: 'Acme <no-reply@acme.com>', templates };
+const config = { ...mockConfig, serverToken: token, templates: requiredTemplates(lowercaseAlias) };
 
 const internal = ['gw.corp.internal', '10.0.0.5', 'fd00::1', '8443', 'proxy.local', '3128'];
 
 const errorPage = `<html><head><title>502 Bad Gateway</title></head><body>
 <h1>Bad Gateway</h1><p>gw.corp.internal could not reach upstream 10.0.0.5:443 or [fd00::1]:8443.</p>
 <address>Squid via http://proxy.local:3128/ on cache.corp.internal</address></body></html>`;
-
-/** A network failure as Node reports it: an Error with a system code. */
-class SystemError extends Error {
-  constructor(
-    readonly code: string,
-    message: string
-  ) {
-    super(message);
-  }
-}
 
 const failedSend = async (serverToken = token, isConsoleTest = false) => {
   const form = { ...config, serverToken };

@@ -5,10 +5,18 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { parseConfig } from '../config/parse.js';
 import { consoleTestDeadlineMs, limits } from '../constant.js';
+import {
+  lowercaseAlias,
+  postmarkApi,
+  requiredTemplates,
+  withCode as sharedWithCode,
+  storedTemplate,
+  transactionalStream,
+} from '../mock.js';
 
 import { checkTemplates } from './index.js';
 
-const api = 'https://api.postmarkapp.com';
+const api = postmarkApi;
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -19,12 +27,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const required = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
-  usageType,
-  templateAlias: `logto-${usageType.toLowerCase()}`,
-}));
+const required = requiredTemplates(lowercaseAlias);
 
-const withCode = { Subject: 'Your code', HtmlBody: '<p>{{code}}</p>', TextBody: '{{ code }}' };
+/** The shared template, its text body spelling the variable with spaces. */
+const withCode = { ...sharedWithCode, TextBody: '{{ code }}' };
 
 type Stored = Record<string, unknown>;
 type Reply = [number, unknown] | [number, unknown, Record<string, string>];
@@ -60,13 +66,13 @@ const postmark = ({
       if (kind === 'message-streams') {
         const type = streams[id];
         return type
-          ? [200, { ID: id, MessageStreamType: type, ArchivedAt: null }]
+          ? [200, { ...transactionalStream, ID: id, MessageStreamType: type }]
           : [422, { ErrorCode: 1226, Message: 'The message stream was not found.' }];
       }
 
       const template = stored[id];
       return template
-        ? [200, { TemplateType: 'Standard', LayoutTemplate: null, ...template }]
+        ? [200, storedTemplate(template)]
         : [422, { ErrorCode: 1101, Message: 'Template not found.' }];
     });
   return seen;
@@ -116,7 +122,7 @@ describe('template look-ups', () => {
     const seen: string[] = [];
     nock(api)
       .get('/message-streams/outbound')
-      .reply(200, { MessageStreamType: 'Transactional' })
+      .reply(200, transactionalStream)
       .get(/^\/templates\//)
       .times(limits.templates)
       .reply(async (path) => {
@@ -224,7 +230,7 @@ describe('template look-ups', () => {
       .get(/.*/)
       .reply(async (path) => {
         if (path.startsWith('/message-streams/')) {
-          return [200, { MessageStreamType: 'Transactional' }];
+          return [200, transactionalStream];
         }
 
         asked.push(path);
@@ -407,10 +413,7 @@ describe('the message stream', () => {
 
   it('fails for an archived stream', async () => {
     postmark({
-      override: () => [
-        200,
-        { MessageStreamType: 'Transactional', ArchivedAt: '2026-01-01T00:00:00Z' },
-      ],
+      override: () => [200, { ...transactionalStream, ArchivedAt: '2026-01-01T00:00:00Z' }],
     });
 
     const error = await failure(checkTemplates(configWith()));
@@ -743,9 +746,7 @@ describe('the shared deadline', () => {
       .get(/.*/)
       .delay(400)
       .reply((path) =>
-        path.startsWith('/message-streams/')
-          ? [200, { MessageStreamType: 'Transactional' }]
-          : [200, withCode]
+        path.startsWith('/message-streams/') ? [200, transactionalStream] : [200, withCode]
       );
 
     const error = await failure(checkTemplates(config, { deadlineAt: Date.now() + 1500 }));
