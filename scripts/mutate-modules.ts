@@ -51,7 +51,7 @@ const plan: Record<string, string[]> = {
   ],
   language: unit('language'),
   mailbox: [...unit('mailbox'), ...integration('addresses')],
-  message: [...unit('message', 'index'), ...integration('hostile')],
+  message: [...unit('message', 'email-body/index', 'index'), ...integration('hostile')],
   'postmark/answers': unit('postmark/answers', 'index'),
   'postmark/client': unit('postmark/client'),
   'postmark/fetch': unit('postmark/fetch', 'postmark/client'),
