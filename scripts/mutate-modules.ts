@@ -29,13 +29,16 @@ const plan: Record<string, string[]> = {
   ],
   'email-body/html-to-text': unit('email-body/html-to-text'),
   'email-body/index': unit('email-body/index', 'index'),
-  'errors/connector-error': unit(
-    'errors/connector-error',
-    'errors/to-logto-error',
-    'postmark/answers',
-    'postmark/client',
-    'preflight/index'
-  ),
+  'errors/connector-error': [
+    ...unit(
+      'errors/connector-error',
+      'errors/to-logto-error',
+      'postmark/answers',
+      'postmark/client',
+      'preflight/index'
+    ),
+    ...integration('console-messages'),
+  ],
   'errors/readers': unit('errors/readers', 'index'),
   'errors/redact': unit('errors/redact'),
   'errors/to-logto-error': unit(

@@ -1,7 +1,7 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { connectorError } from './connector-error.js';
+import { clip, connectorError, sentence } from './connector-error.js';
 
 describe('connectorError', () => {
   it('carries the sentence and the details, and tells the user to contact the site unless told otherwise', () => {
@@ -48,5 +48,22 @@ describe('usageLimitExceeded', () => {
     const { usageLimitExceeded } = await import('./connector-error.js');
 
     expect(usageLimitExceeded).toBe('general');
+  });
+});
+
+describe('clip and sentence', () => {
+  it('clips a name only past its length, with … at the cut', () => {
+    expect(clip('abc', 3)).toBe('abc');
+    expect(clip('abcd', 3)).toBe('ab…');
+  });
+
+  it.each([
+    ['Done', 'Done.'],
+    ['Done.', 'Done.'],
+    ['It said "OK."', 'It said "OK."'],
+    ['(see the page.))', '(see the page.))'],
+    ['It said "No." then stopped', 'It said "No." then stopped.'],
+  ])('ends %j as %j', (text, ended) => {
+    expect(sentence(text)).toBe(ended);
   });
 });
