@@ -403,16 +403,20 @@ afterEach(() => {
   nock.cleanAll();
 });
 
+/** The Console test's error for a form and Postmark's answers to it. */
+const consoleError = async (row: Row) => {
+  answer(row.lookups ?? {}, row.send);
+  return (await consoleTest(row).then(
+    () => {
+      throw new Error('the Console test passed');
+    },
+    (error: unknown) => error
+  )) as { code: string; data: { errorDescription: string } };
+};
+
 describe.each(rows)('the Console test after $name', (row) => {
   it('says what to fix first, in at most 160 characters, and then the detail', async () => {
-    answer(row.lookups ?? {}, row.send);
-
-    const error = (await consoleTest(row).then(
-      () => {
-        throw new Error('the Console test passed');
-      },
-      (error: unknown) => error
-    )) as { code: string; data: { errorDescription: string } };
+    const error = await consoleError(row);
     const description = error.data.errorDescription;
     const first = firstSentence(description);
 
@@ -436,14 +440,8 @@ describe.each(rows)('the Console test after $name', (row) => {
 
 /** What the Console shows for a form and Postmark's answers: the operator's whole text. */
 const consoleText = async (row: Row) => {
-  answer(row.lookups ?? {}, row.send);
-  const error = (await consoleTest(row).then(
-    () => {
-      throw new Error('the Console test passed');
-    },
-    (error: unknown) => error
-  )) as { data: { errorDescription: string } };
-  return error.data.errorDescription;
+  const { data } = await consoleError(row);
+  return data.errorDescription;
 };
 
 describe('what redaction leaves as written, and what it hides', () => {
