@@ -27,6 +27,7 @@ const plan: Record<string, string[]> = {
     ...unit('index'),
     ...integration('console-form', 'logto'),
   ],
+  'email-body/escape-html': [...unit('email-body/index'), ...integration('starter-templates')],
   'email-body/html-to-text': unit('email-body/html-to-text'),
   'email-body/index': unit('email-body/index', 'index'),
   'errors/connector-error': [

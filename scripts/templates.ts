@@ -5,9 +5,9 @@
  * (`postmark templates push <folder>`), and prints the `templates` JSON for the Console.
  *
  * Built into `lib/cli.js` (the package's `bin`) and run from a clone with `npm run templates`.
- * It reads its text from `templates/` beside the folder it runs from, and imports nothing from
- * `src/`, so the connector's runtime does not grow with it; the tests hold it to the connector's
- * own aliases, language lookup and template checks.
+ * It reads its text from `templates/` beside the folder it runs from, and takes from `src/` only
+ * the HTML escaping Logto's custom templates use, so the connector's runtime does not grow with
+ * it; the tests hold it to the connector's own aliases, language lookup and template checks.
  *
  * The filling of `[[name]]` placeholders is written here rather than taken from a template engine:
  * the output is itself a Postmark (Mustachio) template whose `{{code}}` any Mustache-like engine
@@ -17,6 +17,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { escapeHtml } from '../src/email-body/escape-html.js';
 
 /** The languages of Logto's sign-in page. English first: the default fallback. Where two share a
  * language (pt, zh), the one listed first serves the regions neither names (pt-AO, zh-MO), as the
@@ -222,14 +224,6 @@ const contrast = (first: string, second: string) => {
 
 const white = '#ffffff';
 const ink = '#1f2328';
-
-const escapeHtml = (text: string) =>
-  text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 
 /**
  * Puts values into a skeleton's `[[name]]` placeholders. A line whose placeholder has an empty

@@ -10,6 +10,7 @@ import { TemplateType } from '@logto/connector-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { defaultMetadata } from '../src/constant.js';
+import { escapeHtml } from '../src/email-body/escape-html.js';
 import { essentialOf, isFilled } from '../src/preflight/logto-payload.js';
 import { readTemplate } from '../src/preflight/mustachio.js';
 import { templatesGuard } from '../src/types.js';
@@ -37,14 +38,6 @@ const starterOf = (language: string) =>
 const languageWords = ['codeLabel', 'keepSecret', 'linkButton', 'linkLabel', 'linkText'];
 const typeWords = ['subject', 'heading', 'lead', 'ignore'];
 const usageTypes = Object.values(TemplateType);
-
-const escapeHtml = (text: string) =>
-  text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 
 const productName = `Acme <Labs> & "Co"`;
 

@@ -13,6 +13,7 @@ import { type Message, invalidRequest } from '../message.js';
 import { templateReference } from '../template.js';
 import { type PostmarkConfig, type TemplateConfig, replyToShape } from '../types.js';
 
+import { escapeHtml } from './escape-html.js';
 import { htmlToText } from './html-to-text.js';
 
 const metadataFor = (config: PostmarkConfig, { type, payload, ip }: Message) => ({
@@ -107,18 +108,6 @@ const fillEncoded = (
   payload: SendMessagePayload,
   encode: (value: string) => string
 ) => text.replaceAll(handlebar, (found) => encode(replaceSendMessageHandlebars(found, payload)));
-
-const htmlEntities: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Text as HTML shows it, in an element or in a quoted attribute: no value can add markup. */
-export const escapeHtml = (value: string) =>
-  value.replaceAll(/["&'<>]/g, (character) => htmlEntities[character] ?? character);
 
 // Every character that ends a line somewhere: CR, LF, VT, FF, NEL and Unicode's two separators.
 const lineBreaks = /[\n\v\f\r\u0085\u2028\u2029]+/g;
