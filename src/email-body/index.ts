@@ -16,12 +16,15 @@ import { type PostmarkConfig, type TemplateConfig, replyToShape } from '../types
 import { escapeHtml } from './escape-html.js';
 import { htmlToText } from './html-to-text.js';
 
-const metadataFor = (config: PostmarkConfig, { type, payload, ip }: Message) => ({
-  usage_type: type,
-  ...(requestedLanguages(payload)[0] && { locale: requestedLanguages(payload)[0] }),
-  ...(config.recordClientIp && ip && { client_ip: ip }),
-  ...config.metadata,
-});
+const metadataFor = (config: PostmarkConfig, { type, payload, ip }: Message) => {
+  const [locale] = requestedLanguages(payload);
+  return {
+    usage_type: type,
+    ...(locale && { locale }),
+    ...(config.recordClientIp && ip && { client_ip: ip }),
+    ...config.metadata,
+  };
+};
 
 const customHeaders = ({ headers = {} }: PostmarkConfig) => {
   const entries = Object.entries(headers);
