@@ -16,29 +16,22 @@ import { escapeHtml } from './escape-html.js';
 import { htmlToText } from './html-to-text.js';
 
 /** Postmark's sending options, shared by template and custom emails. */
-const sendingOptions = (
-  config: PostmarkConfig,
-  { type, payload, ip }: Message,
-  replyTo = config.replyTo
-) => {
-  const [locale] = requestedLanguages(payload);
-  const headers = Object.entries(config.headers ?? {});
+const sendingOptions = (config: PostmarkConfig, message: Message, replyTo = config.replyTo) => {
+  const [locale] = requestedLanguages(message.payload);
+  const headers = Object.entries(config.headers ?? {}).map(([Name, Value]) => ({ Name, Value }));
 
   return {
     ReplyTo: replyTo,
-    Tag: config.tag ?? type,
+    Tag: config.tag ?? message.type,
     MessageStream: config.messageStream,
     TrackOpens: config.trackOpens,
     TrackLinks: config.trackLinks,
-    Headers:
-      headers.length > 0
-        ? headers.map(([name, value]) => ({ Name: name, Value: value }))
-        : undefined,
+    Headers: headers.length > 0 ? headers : undefined,
     // What Postmark's Activity can be filtered by: the flow, the language, and the operator's own.
     Metadata: {
-      usage_type: type,
+      usage_type: message.type,
       ...(locale && { locale }),
-      ...(config.recordClientIp && ip && { client_ip: ip }),
+      ...(config.recordClientIp && message.ip && { client_ip: message.ip }),
       ...config.metadata,
     },
   };
@@ -98,6 +91,9 @@ export const customEmailBody = (
   message: Message
 ) => {
   const fill = (text: string) => replaceSendMessageHandlebars(text, message.payload);
+  const from = template.sendFrom ? senderFor(fill(template.sendFrom), config) : config.fromEmail;
+  const replyTo = template.replyTo ? replyToFor(fill(template.replyTo)) : undefined;
+
   // Fills one handlebar at a time, so no value is read as one. A handlebar left as it is has
   // nothing that either encoding changes.
   const fillEncoded = (text: string, encode: (value: string) => string) =>
@@ -108,16 +104,12 @@ export const customEmailBody = (
   const text = isText || content.length > maxTextPartSource ? '' : htmlToText(content);
 
   return {
-    From: template.sendFrom ? senderFor(fill(template.sendFrom), config) : config.fromEmail,
+    From: from,
     To: message.to,
     // A value stays on the subject's one line.
     Subject: fillEncoded(template.subject, (value) => value.replaceAll(lineBreaks, ' ')),
     ...(isText ? { TextBody: content } : { HtmlBody: content, ...(text && { TextBody: text }) }),
-    ...sendingOptions(
-      config,
-      message,
-      template.replyTo ? replyToFor(fill(template.replyTo)) : undefined
-    ),
+    ...sendingOptions(config, message, replyTo),
   };
 };
 
