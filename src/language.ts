@@ -2,10 +2,7 @@ import { limits } from './constant.js';
 
 export type LocaleHints = { locale?: unknown; uiLocales?: unknown };
 
-/**
- * Why the language hints are refused, if they are: they pick a template and a sentence, and are
- * bounded so that no request can make that slow. Request errors are the caller's to raise.
- */
+/** Why the language hints are refused, if they are: no request may make choosing a language slow. */
 export const localeHintsProblem = ({ locale, uiLocales }: LocaleHints) => {
   if (typeof locale === 'string' && locale.length > limits.languageTag) {
     return `The language (locale) is ${locale.length} characters long; at most ${limits.languageTag} are accepted.`;

@@ -123,11 +123,6 @@ class PlainText {
     return this;
   }
 
-  space() {
-    this.#space = true;
-    return this;
-  }
-
   lineBreak() {
     this.#breaks = Math.min(this.#breaks + 1, 2);
     return this;
@@ -220,8 +215,9 @@ const onTag: Partial<Record<string, (text: PlainText, attributes: string) => Pla
   '/ol': (text) => text.closeList(),
   pre: (text) => text.preformatted(1),
   '/pre': (text) => text.preformatted(-1),
-  td: (text) => text.space(),
-  th: (text) => text.space(),
+  // A table cell stands apart from the one before it, as an image does.
+  td: (text) => text.flow('', true),
+  th: (text) => text.flow('', true),
   ul: (text) => text.openList(false),
   '/ul': (text) => text.closeList(),
 };
