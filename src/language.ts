@@ -2,24 +2,7 @@ import { limits } from './constant.js';
 
 export type LocaleHints = { locale?: unknown; uiLocales?: unknown };
 
-export const isLanguageTag = (value: string) => {
-  if (value.length > limits.languageTag) {
-    return false;
-  }
-
-  try {
-    return Intl.getCanonicalLocales(value).length === 1;
-  } catch {
-    return false;
-  }
-};
-
-const whiteSpace = /\s+/;
-
-/**
- * Why the language hints are refused, if they are: they pick a template and a sentence, and are
- * bounded so that no request can make that slow. Request errors are the caller's to raise.
- */
+/** Why the language hints are refused, if they are: no request may make choosing a language slow. */
 export const localeHintsProblem = ({ locale, uiLocales }: LocaleHints) => {
   if (typeof locale === 'string' && locale.length > limits.languageTag) {
     return `The language (locale) is ${locale.length} characters long; at most ${limits.languageTag} are accepted.`;
@@ -40,29 +23,14 @@ export const localeHintsProblem = ({ locale, uiLocales }: LocaleHints) => {
 export const requestedLanguages = ({ locale, uiLocales }: LocaleHints): string[] => {
   const requested =
     typeof uiLocales === 'string'
-      ? uiLocales.slice(0, limits.uiLocales).split(whiteSpace).slice(0, limits.uiLocaleTags)
+      ? uiLocales.slice(0, limits.uiLocales).split(/\s+/).slice(0, limits.uiLocaleTags)
       : [];
   const tags = [typeof locale === 'string' ? locale : '', ...requested].filter(
     (tag) => tag && tag.length <= limits.languageTag
   );
+  const keys = tags.map((tag) => tag.toLowerCase());
 
-  const seen = new Set<string>();
-  return tags.filter((tag) => {
-    const key = tag.toLowerCase();
-    const isNew = !seen.has(key);
-    seen.add(key);
-    return isNew;
-  });
-};
-
-type Tag = {
-  /** Canonical, so that case does not matter: `zh-Hant-TW`. */
-  tag: string;
-  subtags: number;
-  hasRegion: boolean;
-  /** Language and script with likely subtags added: `zh-Hant` for `zh-TW`. */
-  writing?: string;
-  likelyRegion?: string;
+  return tags.filter((tag, index) => keys.indexOf(tag.toLowerCase()) === index);
 };
 
 // Likely subtags come from the runtime's CLDR data; a tag it cannot expand still matches exactly
@@ -75,7 +43,7 @@ const maximize = (locale: Intl.Locale) => {
   }
 };
 
-const readTag = (value: string): Tag | undefined => {
+const readTag = (value: string) => {
   if (value.length > limits.languageTag) {
     return;
   }
@@ -83,12 +51,12 @@ const readTag = (value: string): Tag | undefined => {
   try {
     const locale = new Intl.Locale(value);
     const likely = maximize(locale);
-    const tag = locale.toString();
 
     return {
-      tag,
-      subtags: tag.split('-').length,
+      // Canonical, so that case does not matter: `zh-Hant-TW`.
+      tag: locale.toString(),
       hasRegion: locale.region !== undefined,
+      // Language and script with likely subtags added: `zh-Hant` for `zh-TW`.
       writing: likely.script && `${likely.language}-${likely.script}`,
       likelyRegion: likely.region,
     };
@@ -97,28 +65,29 @@ const readTag = (value: string): Tag | undefined => {
   }
 };
 
-// TemplateUse a tag costs several microseconds, and every send reads the same few entry and user tags.
+type Tag = NonNullable<ReturnType<typeof readTag>>;
+
+// Reading a tag costs several microseconds, and every send reads the same few entry and user tags.
 // The cache is emptied when full, so that requests with ever new tags cannot grow it.
 const readTags = new Map<string, Tag | undefined>();
-const readTagsLimit = 1000;
 
 const readTagOnce = (value: string) => {
-  if (readTags.has(value)) {
-    return readTags.get(value);
+  if (!readTags.has(value)) {
+    if (readTags.size >= 1000) {
+      readTags.clear();
+    }
+
+    readTags.set(value, readTag(value));
   }
 
-  const tag = readTag(value);
-
-  if (readTags.size >= readTagsLimit) {
-    readTags.clear();
-  }
-
-  readTags.set(value, tag);
-  return tag;
+  return readTags.get(value);
 };
 
+/** Whether the lookup can read `value`: a language tag of at most 64 characters. */
+export const isLanguageTag = (value: string) => readTagOnce(value) !== undefined;
+
 /**
- * How well an offered tag serves a wanted one, lower is better; `undefined` when it does not.
+ * How well an offered tag serves a wanted one, lower is better; `Infinity` when it does not.
  * After an exact match, the same writing (language and script, with likely subtags) counts more
  * than the region, so `zh-HK` is served by `zh-Hant` or `zh-TW` but never by `zh-CN`, and `pt-PT`
  * by `pt` before `pt-BR`. Then the wanted tag shortened from the right, down to its language.
@@ -129,30 +98,17 @@ const matchRank = (wanted: Tag, offered: Tag) => {
   }
 
   if (wanted.writing && offered.writing === wanted.writing) {
-    if (offered.likelyRegion === wanted.likelyRegion) {
-      return 1;
-    }
-
-    return offered.hasRegion ? 3 : 2;
+    return offered.likelyRegion === wanted.likelyRegion ? 1 : offered.hasRegion ? 3 : 2;
   }
 
-  if (wanted.tag.startsWith(`${offered.tag}-`)) {
-    return 3 + wanted.subtags - offered.subtags;
-  }
-};
-
-const bestMatch = <T>(offers: Array<{ item: T; tag: Tag }>, wanted: Tag) => {
-  const ranked = offers.map(({ item, tag }) => ({ item, rank: matchRank(wanted, tag) }));
-  const ranks = ranked.flatMap(({ rank }) => (rank === undefined ? [] : [rank]));
-
-  // With no rank, the minimum is Infinity and nothing is found.
-  const best = Math.min(...ranks);
-  return ranked.find(({ rank }) => rank === best)?.item;
+  return wanted.tag.startsWith(`${offered.tag}-`)
+    ? 3 + wanted.tag.split('-').length - offered.tag.split('-').length
+    : Number.POSITIVE_INFINITY;
 };
 
 /**
- * RFC 4647 lookup with likely subtags: for each wanted tag in order, the item whose locale serves
- * it best; `undefined` when none serves any. Case does not matter.
+ * RFC 4647 lookup with likely subtags: for each wanted tag in order, the first of the items whose
+ * locale serves it best; `undefined` when none serves any. Case does not matter.
  */
 export const lookupLocale = <T>(
   items: readonly T[],
@@ -164,12 +120,12 @@ export const lookupLocale = <T>(
     return tag ? [{ item, tag }] : [];
   });
 
-  for (const wanted of wantedTags) {
-    const tag = readTagOnce(wanted);
-    const match = tag && bestMatch(offers, tag);
+  for (const wanted of wantedTags.flatMap((tag) => readTagOnce(tag) ?? [])) {
+    const ranks = offers.map((offer) => matchRank(wanted, offer.tag));
+    const best = Math.min(...ranks);
 
-    if (match !== undefined) {
-      return match;
+    if (best < Number.POSITIVE_INFINITY) {
+      return offers[ranks.indexOf(best)]?.item;
     }
   }
 };

@@ -1,7 +1,6 @@
 import {
   ConnectorErrorCodes,
   type EmailTemplateDetails,
-  type SendMessagePayload,
   replaceSendMessageHandlebars,
 } from '@logto/connector-kit';
 
@@ -16,33 +15,27 @@ import { type PostmarkConfig, type TemplateConfig, replyToShape } from '../types
 import { escapeHtml } from './escape-html.js';
 import { htmlToText } from './html-to-text.js';
 
-const metadataFor = (config: PostmarkConfig, { type, payload, ip }: Message) => {
-  const [locale] = requestedLanguages(payload);
+/** Postmark's sending options, shared by template and custom emails. */
+const sendingOptions = (config: PostmarkConfig, message: Message, replyTo = config.replyTo) => {
+  const [locale] = requestedLanguages(message.payload);
+  const headers = Object.entries(config.headers ?? {}).map(([Name, Value]) => ({ Name, Value }));
+
   return {
-    usage_type: type,
-    ...(locale && { locale }),
-    ...(config.recordClientIp && ip && { client_ip: ip }),
-    ...config.metadata,
+    ReplyTo: replyTo,
+    Tag: config.tag ?? message.type,
+    MessageStream: config.messageStream,
+    TrackOpens: config.trackOpens,
+    TrackLinks: config.trackLinks,
+    Headers: headers.length > 0 ? headers : undefined,
+    // What Postmark's Activity can be filtered by: the flow, the language, and the operator's own.
+    Metadata: {
+      usage_type: message.type,
+      ...(locale && { locale }),
+      ...(config.recordClientIp && message.ip && { client_ip: message.ip }),
+      ...config.metadata,
+    },
   };
 };
-
-const customHeaders = ({ headers = {} }: PostmarkConfig) => {
-  const entries = Object.entries(headers);
-  return entries.length > 0
-    ? entries.map(([name, value]) => ({ Name: name, Value: value }))
-    : undefined;
-};
-
-/** Postmark's sending options, shared by template and custom emails. */
-const sendingOptions = (config: PostmarkConfig, message: Message, replyTo = config.replyTo) => ({
-  ReplyTo: replyTo,
-  Tag: config.tag ?? message.type,
-  MessageStream: config.messageStream,
-  TrackOpens: config.trackOpens,
-  TrackLinks: config.trackLinks,
-  Headers: customHeaders(config),
-  Metadata: metadataFor(config, message),
-});
 
 /** The body of `POST /email/withTemplate`. Logto's payload wins over fixed template values. */
 export const templateEmailBody = (
@@ -59,64 +52,37 @@ export const templateEmailBody = (
   ...sendingOptions(config, message),
 });
 
-/**
- * The plain-text twin of an HTML email. Real emails are a few dozen kilobytes; past this size the
- * conversion would cost more than the part is worth, and Postmark sends the HTML alone.
- */
-const maxTextPartSource = 512 * 1024;
-
-const textPart = (html: string) => {
-  const text = html.length <= maxTextPartSource ? htmlToText(html) : '';
-  return text ? { TextBody: text } : {};
+const templateError = (field: string, fix: string): never => {
+  throw connectorError(
+    ConnectorErrorCodes.InvalidConfig,
+    `Correct the ${field} of Logto's email template: ${fix}`
+  );
 };
 
-const templateError = (description: string) =>
-  connectorError(ConnectorErrorCodes.InvalidConfig, description);
-
-const senderFor = (sendFrom: string, { fromEmail }: PostmarkConfig) => {
-  const from = fromWithSendFrom(sendFrom, fromEmail);
-
-  if (from === undefined) {
-    throw templateError(
-      `Correct the sender (sendFrom) of Logto's email template: give a name, an address, or Name <address>. It may have at most ${limits.displayName} characters of name and ${limits.address} of address.`
-    );
-  }
-
-  return from;
-};
+const senderFor = (sendFrom: string, { fromEmail }: PostmarkConfig) =>
+  fromWithSendFrom(sendFrom, fromEmail) ??
+  templateError(
+    'sender (sendFrom)',
+    `give a name, an address, or Name <address>. It may have at most ${limits.displayName} characters of name and ${limits.address} of address.`
+  );
 
 const replyToFor = (replyTo: string) => {
   const parsed = parseMailboxList(replyTo);
-
-  if ('problem' in parsed) {
-    throw templateError(
-      `Correct the Reply-To (replyTo) of Logto's email template: it ${parsed.problem}. Give ${replyToShape}.`
-    );
-  }
-
-  return formatMailboxList(parsed.mailboxes);
+  return 'problem' in parsed
+    ? templateError('Reply-To (replyTo)', `it ${parsed.problem}. Give ${replyToShape}.`)
+    : formatMailboxList(parsed.mailboxes);
 };
+
+// Real emails are a few dozen kilobytes; past this size the plain-text part would cost more than
+// it is worth, and Postmark sends the HTML alone.
+const maxTextPartSource = 512 * 1024;
 
 // A handlebar as connector-kit's `replaceSendMessageHandlebars` finds one; the two parts around
 // the name never match what the name matches, so a search takes linear time.
 const handlebar = /{{\s*[\w.]+\s*}}/g;
 
-/**
- * Fills `text` as connector-kit does (each handlebar once, a value never read as one again),
- * passing each value through `encode` on its way in. A handlebar left as it is has nothing that
- * either encoding changes.
- */
-const fillEncoded = (
-  text: string,
-  payload: SendMessagePayload,
-  encode: (value: string) => string
-) => text.replaceAll(handlebar, (found) => encode(replaceSendMessageHandlebars(found, payload)));
-
 // Every character that ends a line somewhere: CR, LF, VT, FF, NEL and Unicode's two separators.
 const lineBreaks = /[\n\v\f\r\u0085\u2028\u2029]+/g;
-
-/** A value on the subject's one line. */
-export const oneLine = (value: string) => value.replaceAll(lineBreaks, ' ');
 
 /** The body of `POST /email` for one of Logto's own email templates. */
 export const customEmailBody = (
@@ -125,22 +91,25 @@ export const customEmailBody = (
   message: Message
 ) => {
   const fill = (text: string) => replaceSendMessageHandlebars(text, message.payload);
+  const from = template.sendFrom ? senderFor(fill(template.sendFrom), config) : config.fromEmail;
+  const replyTo = template.replyTo ? replyToFor(fill(template.replyTo)) : undefined;
+
+  // Fills one handlebar at a time, so no value is read as one. A handlebar left as it is has
+  // nothing that either encoding changes.
+  const fillEncoded = (text: string, encode: (value: string) => string) =>
+    text.replaceAll(handlebar, (found) => encode(fill(found)));
   const isText = template.contentType === 'text/plain';
   // In HTML, a user's name or an organization's is text: it may never add a tag or a link.
-  const content = isText
-    ? fill(template.content)
-    : fillEncoded(template.content, message.payload, escapeHtml);
+  const content = isText ? fill(template.content) : fillEncoded(template.content, escapeHtml);
+  const text = isText || content.length > maxTextPartSource ? '' : htmlToText(content);
 
   return {
-    From: template.sendFrom ? senderFor(fill(template.sendFrom), config) : config.fromEmail,
+    From: from,
     To: message.to,
-    Subject: fillEncoded(template.subject, message.payload, oneLine),
-    ...(isText ? { TextBody: content } : { HtmlBody: content, ...textPart(content) }),
-    ...sendingOptions(
-      config,
-      message,
-      template.replyTo ? replyToFor(fill(template.replyTo)) : undefined
-    ),
+    // A value stays on the subject's one line.
+    Subject: fillEncoded(template.subject, (value) => value.replaceAll(lineBreaks, ' ')),
+    ...(isText ? { TextBody: content } : { HtmlBody: content, ...(text && { TextBody: text }) }),
+    ...sendingOptions(config, message, replyTo),
   };
 };
 
