@@ -14,7 +14,7 @@ import {
   sendWithTemplatePath,
 } from './constant.js';
 import { customEmailBody, serialize, templateEmailBody } from './email-body/index.js';
-import { toLogtoError } from './errors/to-logto-error.js';
+import { toLogtoError } from './errors/readers.js';
 import { requestedLanguages } from './language.js';
 import { type Message, parseMessage } from './message.js';
 import { postmarkFailureError } from './postmark/answers.js';
