@@ -7,8 +7,6 @@ import {
 /** The only host the server token is ever sent to. Not configurable, on purpose. */
 export const postmarkApiUrl = 'https://api.postmarkapp.com';
 
-export const sendWithTemplatePath = 'email/withTemplate';
-export const sendEmailPath = 'email';
 export const templatePath = 'templates';
 export const messageStreamPath = 'message-streams';
 
