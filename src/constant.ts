@@ -17,22 +17,18 @@ export const maxRequestBytes = 10 * 1024 * 1024;
 export const maxAnswerBytes = 64 * 1024;
 
 /**
- * A template look-up answers with the template's subject and both bodies, as JSON, which may
- * write each `<` or `>` as six characters. Gmail clips HTML past 102 kB, so a template that is
- * sent has far less; 2 MB still fits a template of several hundred kilobytes after escaping.
+ * A template look-up answers with its subject and both bodies as JSON, which may write `<` as six
+ * characters; Gmail clips HTML past 102 kB, and 2 MB fits several hundred kilobytes escaped.
  */
 export const maxTemplateAnswerBytes = 2 * 1024 * 1024;
 
-/**
- * The Console test, look-ups and the test email together, ends by then: the Console gives up
- * after 20 s, and the operator should read the connector's sentence, not the Console's timeout.
- */
+// The Console test, look-ups and email together, ends by then: the Console gives up after 20 s,
+// and the operator should read the connector's sentence, not the Console's timeout.
 export const consoleTestDeadlineMs = 15_000;
 
 /**
- * Bounds on everything a form or a sign-in request can carry, checked before any other work, so
- * that no input can make a check slow. RFC 5321 sets the address limits, Postmark the Metadata
- * and tag ones; the rest are far above any real configuration.
+ * Bounds on all a form or a sign-in request carries, checked first so that no input makes a check
+ * slow: RFC 5321's for addresses, Postmark's for Metadata and tags, the rest far above real needs.
  */
 export const limits = {
   address: 254,
@@ -80,9 +76,9 @@ const defaultTemplates = [
 ].map(([usageType, templateAlias]) => ({ usageType, templateAlias }));
 
 /**
- * The logo as a data URI and the guide's text, put in by the build (tsup.config.ts). Logto's loader
- * passes on a value that names no file as it is: the Console gets what the loader would make of
- * the file, and no file is read on each send. Unbuilt (tests, scripts), they are the files' paths.
+ * The logo as a data URI and the guide's text, put in by the build (tsup.config.ts): Logto's loader
+ * passes on a value that names no file as it is, so no file is read on each send. Unbuilt (tests,
+ * scripts), they are the files' paths.
  */
 declare const BUNDLED_LOGO: string | undefined;
 declare const BUNDLED_GUIDE: string | undefined;
@@ -107,58 +103,42 @@ export const trackLinksChoices = [
   { value: 'TextOnly', title: 'Track links in text only' },
 ] as const;
 
+// The Console's languages (@logto/phrases); its connector picker shows four lines of this.
+const description = {
+  en: 'Sends Logto emails through Postmark templates, with retries and clear error messages.',
+  ar: 'يرسل رسائل Logto الإلكترونية عبر قوالب Postmark، مع إعادة المحاولة ورسائل خطأ واضحة.',
+  de: 'Versendet Logto-E-Mails über Postmark-Vorlagen, mit Wiederholungen und klaren Fehlermeldungen.',
+  es: 'Envía los correos de Logto con plantillas de Postmark, con reintentos y errores claros.',
+  'fa-IR': 'ایمیل‌های Logto را با قالب‌های Postmark می‌فرستد، با تلاش دوباره و پیام‌های خطای روشن.',
+  fr: 'Envoie les e-mails de Logto via des modèles Postmark, avec relances et erreurs claires.',
+  it: 'Invia le email di Logto con i modelli Postmark, con nuovi tentativi ed errori chiari.',
+  ja: 'Postmark のテンプレートで Logto のメールを送信します。再試行と分かりやすいエラー表示付き。',
+  ko: 'Postmark 템플릿으로 Logto 이메일을 보냅니다. 재시도와 명확한 오류 메시지를 제공합니다.',
+  'pl-PL':
+    'Wysyła e-maile Logto przez szablony Postmark, z ponowieniami i jasnymi komunikatami błędów.',
+  'pt-BR':
+    'Envia os e-mails do Logto com modelos do Postmark, com novas tentativas e erros claros.',
+  'pt-PT': 'Envia os emails do Logto com modelos do Postmark, com novas tentativas e erros claros.',
+  ru: 'Отправляет письма Logto через шаблоны Postmark, с повторами и понятными ошибками.',
+  th: 'ส่งอีเมลของ Logto ผ่านเทมเพลต Postmark พร้อมการลองใหม่และข้อความแจ้งข้อผิดพลาดที่ชัดเจน',
+  'tr-TR':
+    'Logto e-postalarını Postmark şablonlarıyla gönderir; yeniden dener, hataları açıkça bildirir.',
+  'zh-CN': '通过 Postmark 模板发送 Logto 邮件，支持重试，并提供清晰的错误信息。',
+  'zh-HK': '透過 Postmark 範本傳送 Logto 電郵，支援重試，並提供清晰的錯誤訊息。',
+  'zh-TW': '透過 Postmark 範本傳送 Logto 電子郵件，支援重試，並提供清楚的錯誤訊息。',
+};
+
 export const defaultMetadata: ConnectorMetadata = {
   id: 'postmark-mail',
   target: 'postmark-mail',
   platform: null,
-  // The Console's languages (@logto/phrases); its connector picker shows four lines of a description.
   name: {
     en: 'Postmark',
-    ar: 'Postmark',
-    de: 'Postmark',
-    es: 'Postmark',
-    'fa-IR': 'Postmark',
-    fr: 'Postmark',
-    it: 'Postmark',
-    ja: 'Postmark',
-    ko: 'Postmark',
-    'pl-PL': 'Postmark',
-    'pt-BR': 'Postmark',
-    'pt-PT': 'Postmark',
-    ru: 'Postmark',
-    th: 'Postmark',
-    'tr-TR': 'Postmark',
-    'zh-CN': 'Postmark',
-    'zh-HK': 'Postmark',
-    'zh-TW': 'Postmark',
+    ...Object.fromEntries(Object.keys(description).map((key) => [key, 'Postmark'])),
   },
   logo: typeof BUNDLED_LOGO === 'string' ? BUNDLED_LOGO : './logo.svg',
   logoDark: null,
-  description: {
-    en: 'Sends Logto emails through Postmark templates, with retries and clear error messages.',
-    ar: 'يرسل رسائل Logto الإلكترونية عبر قوالب Postmark، مع إعادة المحاولة ورسائل خطأ واضحة.',
-    de: 'Versendet Logto-E-Mails über Postmark-Vorlagen, mit Wiederholungen und klaren Fehlermeldungen.',
-    es: 'Envía los correos de Logto con plantillas de Postmark, con reintentos y errores claros.',
-    'fa-IR':
-      'ایمیل‌های Logto را با قالب‌های Postmark می‌فرستد، با تلاش دوباره و پیام‌های خطای روشن.',
-    fr: 'Envoie les e-mails de Logto via des modèles Postmark, avec relances et erreurs claires.',
-    it: 'Invia le email di Logto con i modelli Postmark, con nuovi tentativi ed errori chiari.',
-    ja: 'Postmark のテンプレートで Logto のメールを送信します。再試行と分かりやすいエラー表示付き。',
-    ko: 'Postmark 템플릿으로 Logto 이메일을 보냅니다. 재시도와 명확한 오류 메시지를 제공합니다.',
-    'pl-PL':
-      'Wysyła e-maile Logto przez szablony Postmark, z ponowieniami i jasnymi komunikatami błędów.',
-    'pt-BR':
-      'Envia os e-mails do Logto com modelos do Postmark, com novas tentativas e erros claros.',
-    'pt-PT':
-      'Envia os emails do Logto com modelos do Postmark, com novas tentativas e erros claros.',
-    ru: 'Отправляет письма Logto через шаблоны Postmark, с повторами и понятными ошибками.',
-    th: 'ส่งอีเมลของ Logto ผ่านเทมเพลต Postmark พร้อมการลองใหม่และข้อความแจ้งข้อผิดพลาดที่ชัดเจน',
-    'tr-TR':
-      'Logto e-postalarını Postmark şablonlarıyla gönderir; yeniden dener, hataları açıkça bildirir.',
-    'zh-CN': '通过 Postmark 模板发送 Logto 邮件，支持重试，并提供清晰的错误信息。',
-    'zh-HK': '透過 Postmark 範本傳送 Logto 電郵，支援重試，並提供清晰的錯誤訊息。',
-    'zh-TW': '透過 Postmark 範本傳送 Logto 電子郵件，支援重試，並提供清楚的錯誤訊息。',
-  },
+  description,
   readme: typeof BUNDLED_GUIDE === 'string' ? BUNDLED_GUIDE : './docs/guide.en.md',
   formItems: [
     {
