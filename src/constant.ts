@@ -128,6 +128,19 @@ const description = {
   'zh-TW': '透過 Postmark 範本傳送 Logto 電子郵件，支援重試，並提供清楚的錯誤訊息。',
 };
 
+const { Json, Select, Switch, Text } = ConnectorConfigFormItemType;
+
+/**
+ * A form item: its configuration key, the Console's label and its type, then the rest; optional
+ * unless `required`. Generic, so that each item is checked as the kit's form item where it is used.
+ */
+const formItem = <T extends ConnectorConfigFormItemType, D extends Record<string, unknown>>(
+  key: string,
+  label: string,
+  type: T,
+  { required = false, ...details }: D & { required?: boolean }
+) => ({ key, label, type, required, ...details });
+
 export const defaultMetadata: ConnectorMetadata = {
   id: 'postmark-mail',
   target: 'postmark-mail',
@@ -141,113 +154,68 @@ export const defaultMetadata: ConnectorMetadata = {
   description,
   readme: typeof BUNDLED_GUIDE === 'string' ? BUNDLED_GUIDE : './docs/guide.en.md',
   formItems: [
-    {
-      key: 'serverToken',
-      label: 'Server API token',
-      type: ConnectorConfigFormItemType.Text,
+    formItem('serverToken', 'Server API token', Text, {
       required: true,
       isConfidential: true,
       placeholder: '<your-postmark-server-api-token>',
       tooltip:
         'In Postmark: Servers → your server → API Tokens. Use a Server API token, not the Account token.',
-    },
-    {
-      key: 'fromEmail',
-      label: 'Sender',
-      type: ConnectorConfigFormItemType.Text,
+    }),
+    formItem('fromEmail', 'Sender', Text, {
       required: true,
       placeholder: 'Your App <no-reply@your.domain>',
       tooltip:
         'The From of every email: an address, or a name and an address. The address must be a confirmed Sender Signature or on a verified domain (Postmark: Sender Signatures).',
-    },
-    {
-      key: 'templates',
-      label: 'Templates',
-      type: ConnectorConfigFormItemType.Json,
+    }),
+    formItem('templates', 'Templates', Json, {
       required: true,
       defaultValue: defaultTemplates,
       tooltip:
         'Which Postmark template each Logto email uses. Register, SignIn, ForgotPassword and Generic are required; other types fall back to Generic. An entry may add a "locale" (such as "de") or give "templateId" instead of "templateAlias". An alias is as Postmark allows: letters, digits, ".", "-" and "_", starting with a letter.',
-    },
-    {
-      key: 'messageStream',
-      label: 'Message stream',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
+    }),
+    formItem('messageStream', 'Message stream', Text, {
       placeholder: 'outbound',
       tooltip:
         "The ID of a transactional message stream (Postmark: your server → Message Streams). Postmark's default stream when empty.",
-    },
-    {
-      key: 'replyTo',
-      label: 'Reply-To',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
+    }),
+    formItem('replyTo', 'Reply-To', Text, {
       placeholder: 'support@your.domain',
       tooltip: `Where replies go: one address, or up to ${limits.replyToAddresses} separated by commas, such as support@your.domain, Sales <sales@your.domain>. A Logto custom email template's own Reply-To wins over this one.`,
-    },
-    {
-      key: 'tag',
-      label: 'Tag',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
+    }),
+    formItem('tag', 'Tag', Text, {
       placeholder: 'The usage type (SignIn, Register, …)',
       tooltip:
         "Postmark's tag for statistics and searches. When empty, each email is tagged with its usage type, so each flow has its own figures.",
-    },
-    {
-      key: 'trackOpens',
-      label: 'Open tracking',
-      type: ConnectorConfigFormItemType.Select,
-      required: false,
+    }),
+    formItem('trackOpens', 'Open tracking', Select, {
       defaultValue: serverSettingChoice.value,
       selectItems: [...trackOpensChoices],
       tooltip: 'Whether Postmark records when an email is opened.',
-    },
-    {
-      key: 'trackLinks',
-      label: 'Link tracking',
-      type: ConnectorConfigFormItemType.Select,
-      required: false,
+    }),
+    formItem('trackLinks', 'Link tracking', Select, {
       defaultValue: serverSettingChoice.value,
       selectItems: [...trackLinksChoices],
       tooltip: 'Whether Postmark rewrites links to count clicks.',
-    },
-    {
-      key: 'templateModel',
-      label: 'Fixed template values',
-      type: ConnectorConfigFormItemType.Json,
-      required: false,
+    }),
+    formItem('templateModel', 'Fixed template values', Json, {
       defaultValue: {},
       tooltip:
         'A JSON object merged into every TemplateModel, such as { "product_name": "Acme" }. On a clash, the values Logto sends win.',
-    },
-    {
-      key: 'metadata',
-      label: 'Postmark metadata',
-      type: ConnectorConfigFormItemType.Json,
-      required: false,
+    }),
+    formItem('metadata', 'Postmark metadata', Json, {
       defaultValue: {},
       tooltip: `Text values added to the Metadata of every email, such as { "tenant": "acme" }, to filter Postmark's Activity. Every email already carries usage_type and locale. At most ${limits.metadataEntries} entries; names up to ${limits.metadataName} characters, values up to ${limits.metadataValue}.`,
-    },
-    {
-      key: 'headers',
-      label: 'Custom headers',
-      type: ConnectorConfigFormItemType.Json,
-      required: false,
+    }),
+    formItem('headers', 'Custom headers', Json, {
       defaultValue: {},
       tooltip:
         'Email headers added to every email, name to value, such as { "X-Entity-Ref-ID": "logto" }. From, To, Cc, Bcc, Subject, Reply-To and the other headers the connector or Postmark sets are refused.',
-    },
-    {
-      key: 'recordClientIp',
-      label: "Record the user's IP address",
-      type: ConnectorConfigFormItemType.Switch,
-      required: false,
+    }),
+    formItem('recordClientIp', "Record the user's IP address", Switch, {
       defaultValue: false,
       description: "Add the user's IP address to each email's Postmark metadata",
       tooltip:
         'Adds client_ip, the address Logto saw the request come from, to the metadata. It is personal data: turn it on only if you need it and your privacy notice covers it.',
-    },
+    }),
   ],
 };
