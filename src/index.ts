@@ -2,7 +2,6 @@ import {
   type CreateConnector,
   type EmailConnector,
   type GetI18nEmailTemplate,
-  type SendMessageFunction,
   ConnectorType,
 } from '@logto/connector-kit';
 
@@ -51,8 +50,11 @@ const prepareSend = async (
 const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
   getConfig,
   getI18nEmailTemplate,
-}) => {
-  const sendMessage: SendMessageFunction = async (data, inputConfig) => {
+}) => ({
+  metadata: defaultMetadata,
+  type: ConnectorType.Email,
+  configGuard: postmarkConfigGuard,
+  async sendMessage(data, inputConfig) {
     // Only the Console's "Send" test passes a configuration: the unsaved form.
     const isConsoleTest = inputConfig !== undefined;
     const rawConfig = inputConfig ?? (await getConfig(defaultMetadata.id));
@@ -86,14 +88,7 @@ const createPostmarkConnector: CreateConnector<EmailConnector> = async ({
     } catch (error: unknown) {
       throw toLogtoError(error, { rawConfig, data, isConsoleTest });
     }
-  };
-
-  return {
-    metadata: defaultMetadata,
-    type: ConnectorType.Email,
-    configGuard: postmarkConfigGuard,
-    sendMessage,
-  };
-};
+  },
+});
 
 export default createPostmarkConnector;
