@@ -47,8 +47,7 @@ export const errorForReader = (
     return new ConnectorError(ConnectorErrorCodes.General, { errorDescription, ...account });
   }
 
-  // The audit log shows the error as one line of text, `ConnectorError: ` and this data's JSON:
-  // the operator's sentence goes first, so that it is what the line starts with.
+  // The audit log's one line is `ConnectorError: ` and this JSON, so the operator's sentence leads.
   return new ConnectorError(keptOnSignIn.has(code) ? code : ConnectorErrorCodes.General, {
     operatorMessage: errorDescription,
     errorDescription: userMessage(advice, languages),
@@ -65,11 +64,9 @@ export const toLogtoError = (
   error: unknown,
   { rawConfig, data, isConsoleTest }: { rawConfig: unknown; data: unknown; isConsoleTest: boolean }
 ) => {
-  const token =
-    isPlainObject(rawConfig) && typeof rawConfig.serverToken === 'string'
-      ? rawConfig.serverToken.trim()
-      : undefined;
+  const config = isPlainObject(rawConfig) ? rawConfig : {};
   const message = isPlainObject(data) ? data : {};
+  const token = typeof config.serverToken === 'string' ? config.serverToken.trim() : undefined;
 
   return errorForReader(toSafeConnectorError(error, token), {
     isConsoleTest,
