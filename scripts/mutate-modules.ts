@@ -33,21 +33,15 @@ const plan: Record<string, string[]> = {
   'errors/connector-error': [
     ...unit(
       'errors/connector-error',
-      'errors/to-logto-error',
+      'errors/readers',
       'postmark/answers',
       'postmark/client',
       'preflight/index'
     ),
     ...integration('console-messages'),
   ],
-  'errors/readers': unit('errors/readers', 'index'),
+  'errors/readers': unit('errors/readers', 'index', 'errors/redact'),
   'errors/redact': unit('errors/redact'),
-  'errors/to-logto-error': unit(
-    'errors/to-logto-error',
-    'index',
-    'errors/readers',
-    'errors/redact'
-  ),
   'errors/user-messages': unit('errors/user-messages'),
   index: [
     ...unit('index', 'errors/readers'),

@@ -7,8 +7,6 @@ import {
 /** The only host the server token is ever sent to. Not configurable, on purpose. */
 export const postmarkApiUrl = 'https://api.postmarkapp.com';
 
-export const sendWithTemplatePath = 'email/withTemplate';
-export const sendEmailPath = 'email';
 export const templatePath = 'templates';
 export const messageStreamPath = 'message-streams';
 
@@ -19,22 +17,18 @@ export const maxRequestBytes = 10 * 1024 * 1024;
 export const maxAnswerBytes = 64 * 1024;
 
 /**
- * A template look-up answers with the template's subject and both bodies, as JSON, which may
- * write each `<` or `>` as six characters. Gmail clips HTML past 102 kB, so a template that is
- * sent has far less; 2 MB still fits a template of several hundred kilobytes after escaping.
+ * A template look-up answers with its subject and both bodies as JSON, which may write `<` as six
+ * characters; Gmail clips HTML past 102 kB, and 2 MB fits several hundred kilobytes escaped.
  */
 export const maxTemplateAnswerBytes = 2 * 1024 * 1024;
 
-/**
- * The Console test, look-ups and the test email together, ends by then: the Console gives up
- * after 20 s, and the operator should read the connector's sentence, not the Console's timeout.
- */
+// The Console test, look-ups and email together, ends by then: the Console gives up after 20 s,
+// and the operator should read the connector's sentence, not the Console's timeout.
 export const consoleTestDeadlineMs = 15_000;
 
 /**
- * Bounds on everything a form or a sign-in request can carry, checked before any other work, so
- * that no input can make a check slow. RFC 5321 sets the address limits, Postmark the Metadata
- * and tag ones; the rest are far above any real configuration.
+ * Bounds on all a form or a sign-in request carries, checked first so that no input makes a check
+ * slow: RFC 5321's for addresses, Postmark's for Metadata and tags, the rest far above real needs.
  */
 export const limits = {
   address: 254,
@@ -82,9 +76,9 @@ const defaultTemplates = [
 ].map(([usageType, templateAlias]) => ({ usageType, templateAlias }));
 
 /**
- * The logo as a data URI and the guide's text, put in by the build (tsup.config.ts). Logto's loader
- * passes on a value that names no file as it is: the Console gets what the loader would make of
- * the file, and no file is read on each send. Unbuilt (tests, scripts), they are the files' paths.
+ * The logo as a data URI and the guide's text, put in by the build (tsup.config.ts): Logto's loader
+ * passes on a value that names no file as it is, so no file is read on each send. Unbuilt (tests,
+ * scripts), they are the files' paths.
  */
 declare const BUNDLED_LOGO: string | undefined;
 declare const BUNDLED_GUIDE: string | undefined;
@@ -109,167 +103,119 @@ export const trackLinksChoices = [
   { value: 'TextOnly', title: 'Track links in text only' },
 ] as const;
 
+// The Console's languages (@logto/phrases); its connector picker shows four lines of this.
+const description = {
+  en: 'Sends Logto emails through Postmark templates, with retries and clear error messages.',
+  ar: 'يرسل رسائل Logto الإلكترونية عبر قوالب Postmark، مع إعادة المحاولة ورسائل خطأ واضحة.',
+  de: 'Versendet Logto-E-Mails über Postmark-Vorlagen, mit Wiederholungen und klaren Fehlermeldungen.',
+  es: 'Envía los correos de Logto con plantillas de Postmark, con reintentos y errores claros.',
+  'fa-IR': 'ایمیل‌های Logto را با قالب‌های Postmark می‌فرستد، با تلاش دوباره و پیام‌های خطای روشن.',
+  fr: 'Envoie les e-mails de Logto via des modèles Postmark, avec relances et erreurs claires.',
+  it: 'Invia le email di Logto con i modelli Postmark, con nuovi tentativi ed errori chiari.',
+  ja: 'Postmark のテンプレートで Logto のメールを送信します。再試行と分かりやすいエラー表示付き。',
+  ko: 'Postmark 템플릿으로 Logto 이메일을 보냅니다. 재시도와 명확한 오류 메시지를 제공합니다.',
+  'pl-PL':
+    'Wysyła e-maile Logto przez szablony Postmark, z ponowieniami i jasnymi komunikatami błędów.',
+  'pt-BR':
+    'Envia os e-mails do Logto com modelos do Postmark, com novas tentativas e erros claros.',
+  'pt-PT': 'Envia os emails do Logto com modelos do Postmark, com novas tentativas e erros claros.',
+  ru: 'Отправляет письма Logto через шаблоны Postmark, с повторами и понятными ошибками.',
+  th: 'ส่งอีเมลของ Logto ผ่านเทมเพลต Postmark พร้อมการลองใหม่และข้อความแจ้งข้อผิดพลาดที่ชัดเจน',
+  'tr-TR':
+    'Logto e-postalarını Postmark şablonlarıyla gönderir; yeniden dener, hataları açıkça bildirir.',
+  'zh-CN': '通过 Postmark 模板发送 Logto 邮件，支持重试，并提供清晰的错误信息。',
+  'zh-HK': '透過 Postmark 範本傳送 Logto 電郵，支援重試，並提供清晰的錯誤訊息。',
+  'zh-TW': '透過 Postmark 範本傳送 Logto 電子郵件，支援重試，並提供清楚的錯誤訊息。',
+};
+
+const { Json, Select, Switch, Text } = ConnectorConfigFormItemType;
+
+/**
+ * A form item: its configuration key, the Console's label and its type, then the rest; optional
+ * unless `required`. Generic, so that each item is checked as the kit's form item where it is used.
+ */
+const formItem = <T extends ConnectorConfigFormItemType, D extends Record<string, unknown>>(
+  key: string,
+  label: string,
+  type: T,
+  { required = false, ...details }: D & { required?: boolean }
+) => ({ key, label, type, required, ...details });
+
 export const defaultMetadata: ConnectorMetadata = {
   id: 'postmark-mail',
   target: 'postmark-mail',
   platform: null,
-  // The Console's languages (@logto/phrases); its connector picker shows four lines of a description.
   name: {
     en: 'Postmark',
-    ar: 'Postmark',
-    de: 'Postmark',
-    es: 'Postmark',
-    'fa-IR': 'Postmark',
-    fr: 'Postmark',
-    it: 'Postmark',
-    ja: 'Postmark',
-    ko: 'Postmark',
-    'pl-PL': 'Postmark',
-    'pt-BR': 'Postmark',
-    'pt-PT': 'Postmark',
-    ru: 'Postmark',
-    th: 'Postmark',
-    'tr-TR': 'Postmark',
-    'zh-CN': 'Postmark',
-    'zh-HK': 'Postmark',
-    'zh-TW': 'Postmark',
+    ...Object.fromEntries(Object.keys(description).map((key) => [key, 'Postmark'])),
   },
   logo: typeof BUNDLED_LOGO === 'string' ? BUNDLED_LOGO : './logo.svg',
   logoDark: null,
-  description: {
-    en: 'Sends Logto emails through Postmark templates, with retries and clear error messages.',
-    ar: 'يرسل رسائل Logto الإلكترونية عبر قوالب Postmark، مع إعادة المحاولة ورسائل خطأ واضحة.',
-    de: 'Versendet Logto-E-Mails über Postmark-Vorlagen, mit Wiederholungen und klaren Fehlermeldungen.',
-    es: 'Envía los correos de Logto con plantillas de Postmark, con reintentos y errores claros.',
-    'fa-IR':
-      'ایمیل‌های Logto را با قالب‌های Postmark می‌فرستد، با تلاش دوباره و پیام‌های خطای روشن.',
-    fr: 'Envoie les e-mails de Logto via des modèles Postmark, avec relances et erreurs claires.',
-    it: 'Invia le email di Logto con i modelli Postmark, con nuovi tentativi ed errori chiari.',
-    ja: 'Postmark のテンプレートで Logto のメールを送信します。再試行と分かりやすいエラー表示付き。',
-    ko: 'Postmark 템플릿으로 Logto 이메일을 보냅니다. 재시도와 명확한 오류 메시지를 제공합니다.',
-    'pl-PL':
-      'Wysyła e-maile Logto przez szablony Postmark, z ponowieniami i jasnymi komunikatami błędów.',
-    'pt-BR':
-      'Envia os e-mails do Logto com modelos do Postmark, com novas tentativas e erros claros.',
-    'pt-PT':
-      'Envia os emails do Logto com modelos do Postmark, com novas tentativas e erros claros.',
-    ru: 'Отправляет письма Logto через шаблоны Postmark, с повторами и понятными ошибками.',
-    th: 'ส่งอีเมลของ Logto ผ่านเทมเพลต Postmark พร้อมการลองใหม่และข้อความแจ้งข้อผิดพลาดที่ชัดเจน',
-    'tr-TR':
-      'Logto e-postalarını Postmark şablonlarıyla gönderir; yeniden dener, hataları açıkça bildirir.',
-    'zh-CN': '通过 Postmark 模板发送 Logto 邮件，支持重试，并提供清晰的错误信息。',
-    'zh-HK': '透過 Postmark 範本傳送 Logto 電郵，支援重試，並提供清晰的錯誤訊息。',
-    'zh-TW': '透過 Postmark 範本傳送 Logto 電子郵件，支援重試，並提供清楚的錯誤訊息。',
-  },
+  description,
   readme: typeof BUNDLED_GUIDE === 'string' ? BUNDLED_GUIDE : './docs/guide.en.md',
   formItems: [
-    {
-      key: 'serverToken',
-      label: 'Server API token',
-      type: ConnectorConfigFormItemType.Text,
+    formItem('serverToken', 'Server API token', Text, {
       required: true,
       isConfidential: true,
       placeholder: '<your-postmark-server-api-token>',
       tooltip:
         'In Postmark: Servers → your server → API Tokens. Use a Server API token, not the Account token.',
-    },
-    {
-      key: 'fromEmail',
-      label: 'Sender',
-      type: ConnectorConfigFormItemType.Text,
+    }),
+    formItem('fromEmail', 'Sender', Text, {
       required: true,
       placeholder: 'Your App <no-reply@your.domain>',
       tooltip:
         'The From of every email: an address, or a name and an address. The address must be a confirmed Sender Signature or on a verified domain (Postmark: Sender Signatures).',
-    },
-    {
-      key: 'templates',
-      label: 'Templates',
-      type: ConnectorConfigFormItemType.Json,
+    }),
+    formItem('templates', 'Templates', Json, {
       required: true,
       defaultValue: defaultTemplates,
       tooltip:
         'Which Postmark template each Logto email uses. Register, SignIn, ForgotPassword and Generic are required; other types fall back to Generic. An entry may add a "locale" (such as "de") or give "templateId" instead of "templateAlias". An alias is as Postmark allows: letters, digits, ".", "-" and "_", starting with a letter.',
-    },
-    {
-      key: 'messageStream',
-      label: 'Message stream',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
+    }),
+    formItem('messageStream', 'Message stream', Text, {
       placeholder: 'outbound',
       tooltip:
         "The ID of a transactional message stream (Postmark: your server → Message Streams). Postmark's default stream when empty.",
-    },
-    {
-      key: 'replyTo',
-      label: 'Reply-To',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
+    }),
+    formItem('replyTo', 'Reply-To', Text, {
       placeholder: 'support@your.domain',
       tooltip: `Where replies go: one address, or up to ${limits.replyToAddresses} separated by commas, such as support@your.domain, Sales <sales@your.domain>. A Logto custom email template's own Reply-To wins over this one.`,
-    },
-    {
-      key: 'tag',
-      label: 'Tag',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
+    }),
+    formItem('tag', 'Tag', Text, {
       placeholder: 'The usage type (SignIn, Register, …)',
       tooltip:
         "Postmark's tag for statistics and searches. When empty, each email is tagged with its usage type, so each flow has its own figures.",
-    },
-    {
-      key: 'trackOpens',
-      label: 'Open tracking',
-      type: ConnectorConfigFormItemType.Select,
-      required: false,
+    }),
+    formItem('trackOpens', 'Open tracking', Select, {
       defaultValue: serverSettingChoice.value,
       selectItems: [...trackOpensChoices],
       tooltip: 'Whether Postmark records when an email is opened.',
-    },
-    {
-      key: 'trackLinks',
-      label: 'Link tracking',
-      type: ConnectorConfigFormItemType.Select,
-      required: false,
+    }),
+    formItem('trackLinks', 'Link tracking', Select, {
       defaultValue: serverSettingChoice.value,
       selectItems: [...trackLinksChoices],
       tooltip: 'Whether Postmark rewrites links to count clicks.',
-    },
-    {
-      key: 'templateModel',
-      label: 'Fixed template values',
-      type: ConnectorConfigFormItemType.Json,
-      required: false,
+    }),
+    formItem('templateModel', 'Fixed template values', Json, {
       defaultValue: {},
       tooltip:
         'A JSON object merged into every TemplateModel, such as { "product_name": "Acme" }. On a clash, the values Logto sends win.',
-    },
-    {
-      key: 'metadata',
-      label: 'Postmark metadata',
-      type: ConnectorConfigFormItemType.Json,
-      required: false,
+    }),
+    formItem('metadata', 'Postmark metadata', Json, {
       defaultValue: {},
       tooltip: `Text values added to the Metadata of every email, such as { "tenant": "acme" }, to filter Postmark's Activity. Every email already carries usage_type and locale. At most ${limits.metadataEntries} entries; names up to ${limits.metadataName} characters, values up to ${limits.metadataValue}.`,
-    },
-    {
-      key: 'headers',
-      label: 'Custom headers',
-      type: ConnectorConfigFormItemType.Json,
-      required: false,
+    }),
+    formItem('headers', 'Custom headers', Json, {
       defaultValue: {},
       tooltip:
         'Email headers added to every email, name to value, such as { "X-Entity-Ref-ID": "logto" }. From, To, Cc, Bcc, Subject, Reply-To and the other headers the connector or Postmark sets are refused.',
-    },
-    {
-      key: 'recordClientIp',
-      label: "Record the user's IP address",
-      type: ConnectorConfigFormItemType.Switch,
-      required: false,
+    }),
+    formItem('recordClientIp', "Record the user's IP address", Switch, {
       defaultValue: false,
       description: "Add the user's IP address to each email's Postmark metadata",
       tooltip:
         'Adds client_ip, the address Logto saw the request come from, to the metadata. It is personal data: turn it on only if you need it and your privacy notice covers it.',
-    },
+    }),
   ],
 };

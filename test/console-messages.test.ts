@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseConfig } from '../src/config/parse.js';
 import { maxFirstSentence } from '../src/errors/connector-error.js';
-import { toLogtoError } from '../src/errors/to-logto-error.js';
+import { toLogtoError } from '../src/errors/readers.js';
 import createConnector from '../src/index.js';
 import {
   type PostmarkReply,

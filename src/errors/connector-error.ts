@@ -4,10 +4,7 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 /** What the person on the sign-in page can do about a failed send. */
 export type Advice = 'retry' | 'address' | 'site';
 
-/**
- * A `ConnectorError` whose `data.errorDescription` is the operator's sentence: what happened and
- * what to change. `errorForReader` turns it into what each reader should see before it leaves.
- */
+/** `errorDescription` is the operator's sentence: what happened and what to change. */
 export const connectorError = (
   code: ConnectorErrorCodes,
   errorDescription: string,
@@ -22,36 +19,21 @@ export const usageLimitExceeded =
 
 /** What went wrong on the way to Postmark, before it is put into words. */
 export type PostmarkFailure =
-  | {
-      kind: 'http';
-      status: number;
-      body: string;
-      attempts: number;
-      /** How long Postmark asked the connector to wait, by its `Retry-After`. */
-      retryAfterMs?: number;
-    }
+  | { kind: 'http'; status: number; body: string; attempts: number; retryAfterMs?: number }
   | { kind: 'network'; cause: string; code?: string; attempts: number }
   | { kind: 'deadline'; milliseconds: number; attempts: number };
 
-/** What the send was about, so that an error can name the thing to fix. */
-export type SendContext = {
-  from: string;
-  to: string;
-  usageType: string;
-  /** How the Postmark template was chosen, such as `alias "logto-sign-in"`; absent for custom templates. */
-  template?: string;
-};
-
 /**
- * How long the first sentence of an operator's message may be: the Console shows a failure in a
- * toast for about five seconds, and that sentence says what to fix; detail follows it.
+ * What the send was about, so that an error can name the thing to fix; `template` is how it was
+ * chosen, such as `alias "logto-sign-in"`, and absent for custom templates.
  */
+export type SendContext = { from: string; to: string; usageType: string; template?: string };
+
+// The Console shows a failure in a toast for about five seconds: the first sentence of an
+// operator's message says what to fix in at most this many characters; detail follows it.
 export const maxFirstSentence = 160;
 
-/**
- * A name put into a sentence, cut to `length` characters with `…` at the cut: an alias, a stream
- * or an address of hundreds of characters must not push what to fix out of the first sentence.
- */
+/** A name cut with `…`, so that a long one cannot push what to fix out of the first sentence. */
 export const clip = (text: string, length = 32) =>
   text.length > length ? `${text.slice(0, length - 1)}…` : text;
 

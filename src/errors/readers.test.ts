@@ -17,7 +17,8 @@ import {
   tokenRejected,
 } from '../mock.js';
 
-import { errorForReader, userMessage } from './readers.js';
+import { connectorError } from './connector-error.js';
+import { errorForReader, toLogtoError, userMessage } from './readers.js';
 
 const api = postmarkApi;
 const token = mockServerToken;
@@ -272,5 +273,56 @@ describe('what errorForReader leaves as it is', () => {
 
     expect(shown).not.toBe(error);
     expect(shown.data).toMatchObject({ operatorMessage: 'the operator sentence' });
+  });
+});
+
+// The hints toLogtoError reads from a message and a configuration that may not have passed their checks.
+describe('toLogtoError', () => {
+  const failure = () =>
+    connectorError(ConnectorErrorCodes.General, 'Postmark could not take the email.', {}, 'retry');
+
+  const onSignIn = (data: unknown, rawConfig: unknown = {}) =>
+    toLogtoError(failure(), { rawConfig, data, isConsoleTest: false }).data as Record<
+      string,
+      unknown
+    >;
+
+  it.each([null, 'text', { payload: null }, { payload: 'de' }, { payload: { locale: 42 } }])(
+    'answers in English when the message %j names no language',
+    (data) => {
+      expect(onSignIn(data).errorDescription).toBe(userMessage('retry', ['en']));
+    }
+  );
+
+  it("answers in the message's language", () => {
+    expect(userMessage('retry', ['de'])).not.toBe(userMessage('retry', ['en']));
+    expect(onSignIn({ payload: { locale: 'de' } }).errorDescription).toBe(
+      userMessage('retry', ['de'])
+    );
+  });
+
+  it('names the usage type only when it is one of Logto’s', () => {
+    expect(onSignIn({ type: 'SignIn' }).usageType).toBe('SignIn');
+    expect(onSignIn({ type: 'Nothing' }).usageType).toBeUndefined();
+    expect(onSignIn(null).usageType).toBeUndefined();
+  });
+
+  it.each([null, 'token', { serverToken: 42 }])(
+    'words the error when the configuration %j holds no token',
+    (rawConfig) => {
+      expect(onSignIn({}, rawConfig).operatorMessage).toBe('Postmark could not take the email.');
+    }
+  );
+
+  it('removes the trimmed token from what it says', () => {
+    const error = new Error('the server rejected tok-secret-1');
+    const { data } = toLogtoError(error, {
+      rawConfig: { serverToken: '  tok-secret-1 ' },
+      data: {},
+      isConsoleTest: true,
+    });
+
+    expect(JSON.stringify(data)).not.toContain('tok-secret-1');
+    expect(JSON.stringify(data)).toContain('[server token]');
   });
 });

@@ -1,51 +1,38 @@
-import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
+import { ConnectorError, ConnectorErrorCodes, templateTypeGuard } from '@logto/connector-kit';
 
-import { lookupLocale } from '../language.js';
+import { lookupLocale, requestedLanguages } from '../language.js';
 import { isPlainObject } from '../types.js';
 
 import { type Advice, usageLimitExceeded } from './connector-error.js';
+import { toSafeConnectorError } from './redact.js';
 import { userMessages } from './user-messages.js';
 
-const languages = Object.keys(userMessages);
-
 /**
- * The user's sentence in their language, by the same lookup as templates: `zh-Hant-TW` finds
- * zh-TW, `de-CH` de, `zh` zh-CN and `pt` pt-BR (their likely subtags), while `pt-AO` finds pt-PT, the first
- * of the same script; English for the rest.
+ * The user's sentence in their language, by the same lookup as templates (`zh-Hant-TW` finds
+ * zh-TW, `pt` pt-BR, `pt-AO` pt-PT: see `lookupLocale`); English for the rest.
  */
 export const userMessage = (advice: Advice, requested: readonly string[] = []) => {
-  const language = lookupLocale(languages, (tag) => tag, requested) ?? 'en';
+  const language = lookupLocale(Object.keys(userMessages), (tag) => tag, requested) ?? 'en';
   return userMessages[language]?.[advice] ?? '';
 };
 
 /** Logto answers these with HTTP 429 and its own "try again later" phrase, in the user's language. */
-const keptOnSignIn = new Set<ConnectorErrorCodes>([
-  ConnectorErrorCodes.RateLimitExceeded,
-  usageLimitExceeded,
-]);
+const keptOnSignIn = new Set([ConnectorErrorCodes.RateLimitExceeded, usageLimitExceeded]);
 
 const isAdvice = (value: unknown): value is Advice =>
   value === 'retry' || value === 'address' || value === 'site';
 
-export type Reader = {
-  /** Only the Console's "Send" test passes a configuration; its reader is the operator. */
-  isConsoleTest: boolean;
-  /** The user's language, for the sentence the sign-in page shows. */
-  languages?: readonly string[];
-  /** The email Logto asked for, so that the audit log says which flow failed. */
-  usageType?: string;
-};
+type Reader = { isConsoleTest: boolean; languages?: readonly string[]; usageType?: string };
 
 /**
- * Shapes an error for the people who read it. Logto's Console shows the operator only the
- * `message` it makes from `data.errorDescription` of a `general` error, so the Console test gets
- * the operator's sentence that way. The sign-in page shows the user that same `message`, so a
- * real send gets a short sentence the user can act on, with the operator's account first in
- * `data` for the audit log. Errors that are not the connector's own pass as they are.
+ * Logto's Console shows the operator only the `message` it makes from `data.errorDescription` of a
+ * `general` error: the Console test gets the operator's sentence that way. The sign-in page shows
+ * the user that same `message`: a real send gets a sentence the user can act on, with the
+ * operator's account first in `data` for the audit log. Errors not the connector's own pass as is.
  */
 export const errorForReader = (
   error: ConnectorError,
-  { isConsoleTest, languages: requested, usageType }: Reader
+  { isConsoleTest, languages, usageType }: Reader
 ) => {
   const { code, data } = error;
 
@@ -54,23 +41,36 @@ export const errorForReader = (
   }
 
   const { advice, errorDescription, ...facts } = data;
+  const account = { reason: code, usageType, ...facts };
 
   if (isConsoleTest) {
-    return new ConnectorError(ConnectorErrorCodes.General, {
-      errorDescription,
-      reason: code,
-      usageType,
-      ...facts,
-    });
+    return new ConnectorError(ConnectorErrorCodes.General, { errorDescription, ...account });
   }
 
-  // The audit log shows the error as one line of text, `ConnectorError: ` and this data's JSON:
-  // the operator's sentence goes first, so that it is what the line starts with.
+  // The audit log's one line is `ConnectorError: ` and this JSON, so the operator's sentence leads.
   return new ConnectorError(keptOnSignIn.has(code) ? code : ConnectorErrorCodes.General, {
     operatorMessage: errorDescription,
-    errorDescription: userMessage(advice, requested),
-    reason: code,
-    usageType,
-    ...facts,
+    errorDescription: userMessage(advice, languages),
+    ...account,
+  });
+};
+
+/**
+ * The last step of every failure: the error Logto receives. Anything thrown becomes a
+ * `ConnectorError` without the server token or a host other than Postmark's (`redact.ts`), worded
+ * for whoever reads it. The configuration and the message are as they came, checked or not.
+ */
+export const toLogtoError = (
+  error: unknown,
+  { rawConfig, data, isConsoleTest }: { rawConfig: unknown; data: unknown; isConsoleTest: boolean }
+) => {
+  const config = isPlainObject(rawConfig) ? rawConfig : {};
+  const message = isPlainObject(data) ? data : {};
+  const token = typeof config.serverToken === 'string' ? config.serverToken.trim() : undefined;
+
+  return errorForReader(toSafeConnectorError(error, token), {
+    isConsoleTest,
+    languages: isPlainObject(message.payload) ? requestedLanguages(message.payload) : [],
+    usageType: templateTypeGuard.safeParse(message.type).data,
   });
 };

@@ -6,12 +6,10 @@ import { connectorError } from './connector-error.js';
 const postmarkHosts = new Set(['api.postmarkapp.com', 'status.postmarkapp.com', 'postmarkapp.com']);
 
 /**
- * What names a host or an address in an error, each as `[replacement, pattern]`: a URL's
- * authority, the name after ENOTFOUND or EAI_AGAIN (without a dot that ends the sentence it
- * stands in), IPv6 and IPv4 addresses with their port, and
- * a dotted name that ends in a label of letters, as top-level domains do. An email address's
- * parts are the sender's or the recipient's, not hosts on the way, and stay. Every part is bounded, and a name starts only where no
- * name character precedes it, so each pass is linear.
+ * `[replacement, pattern]` for a URL's authority, the name after ENOTFOUND or EAI_AGAIN (less the
+ * full stop of its sentence), IPv6 and IPv4 addresses with their port, and a dotted name ending in
+ * letters, as top-level domains do. An email address's parts are the sender's or recipient's, and
+ * stay. Every part is bounded and starts only after a non-name character, so each pass is linear.
  */
 const hostPatterns: Array<[string, RegExp]> = [
   ['[host]', /(?<=\/\/)[^\s"#'/<>?]{0,299}[^\s"#',./<>?]/g],
@@ -23,8 +21,8 @@ const hostPatterns: Array<[string, RegExp]> = [
 ];
 
 /**
- * Error data reaches the sign-in page's browser and the audit log: any host or address other
- * than Postmark's (a proxy, a resolver, an internal gateway) becomes `[host]` or `[address]`.
+ * Error data reaches the sign-in page's browser and the audit log: any host or address but
+ * Postmark's (a proxy, a resolver, an internal gateway) becomes `[host]` or `[address]`.
  */
 export const redactHosts = (text: string) =>
   hostPatterns.reduce(
@@ -38,10 +36,10 @@ export const redactHosts = (text: string) =>
 /** Error data is the connector's own and shallow; anything deeper is dropped rather than walked. */
 const maxDataDepth = 8;
 
-/** `value` with `clean` applied to every string in it; the same object when nothing changed. */
-const cleanStrings = (value: unknown, clean: (text: string) => string, depth = 0): unknown => {
+/** `value` with `token` hidden in every string; the same object when it has none. */
+const hideToken = (value: unknown, token: string, depth = 0): unknown => {
   if (typeof value === 'string') {
-    return clean(value);
+    return value.replaceAll(token, '[server token]');
   }
 
   if (typeof value !== 'object' || value === null) {
@@ -52,29 +50,21 @@ const cleanStrings = (value: unknown, clean: (text: string) => string, depth = 0
     return undefined;
   }
 
-  if (Array.isArray(value)) {
-    const items = value.map((item: unknown) => cleanStrings(item, clean, depth + 1));
-    return items.every((item, index) => item === value[index]) ? value : items;
-  }
-
-  const entries = Object.entries(value);
-  const cleaned = entries.map(
-    ([key, item]) => [key, cleanStrings(item, clean, depth + 1)] as const
-  );
-  return cleaned.every(([, item], index) => item === entries[index]?.[1])
-    ? value
-    : Object.fromEntries(cleaned);
+  const hide = (item: unknown) => hideToken(item, token, depth + 1);
+  const items = Object.values(value);
+  const hidden = Array.isArray(value)
+    ? value.map((item) => hide(item))
+    : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, hide(item)]));
+  return Object.values(hidden).every((item, index) => item === items[index]) ? value : hidden;
 };
 
 /**
- * Makes sure no error leaving the connector carries the server token, in any string of its data,
- * whatever a server or a library put into it. The token has only letters, digits, `-` and `_`, so
- * it reads the same in every string and in JSON, and the search for it is exact. Hosts are hidden
- * only in what came from outside: a proxy's page and a network cause, where the connector quotes
- * them, and the words of an error that is not a `ConnectorError`, which becomes a `general` one.
- * The connector's own words, the operator's names and Postmark's message stay as written.
+ * No error leaves with the server token in any string of its data, whatever a server or a library
+ * put there; the token is letters, digits, `-` and `_`, the same in JSON, so the search is exact.
+ * Hosts are hidden only in what came from outside (a proxy's page, a network cause, the words of
+ * an error that is not a `ConnectorError`), not in the connector's words or Postmark's message.
  */
-export const toSafeConnectorError = (error: unknown, secret?: string): ConnectorError => {
+export const toSafeConnectorError = (error: unknown, token?: string): ConnectorError => {
   const safe =
     error instanceof ConnectorError
       ? error
@@ -82,9 +72,7 @@ export const toSafeConnectorError = (error: unknown, secret?: string): Connector
           ConnectorErrorCodes.General,
           `Unexpected error in the Postmark connector: ${redactHosts(error instanceof Error ? error.message : String(error))}`
         );
-  const data = secret
-    ? cleanStrings(safe.data, (text) => text.replaceAll(secret, '[server token]'))
-    : safe.data;
+  const data = token ? hideToken(safe.data, token) : safe.data;
 
   return data === safe.data ? safe : new ConnectorError(safe.code, data);
 };

@@ -1,10 +1,8 @@
 import type { Advice } from './connector-error.js';
 
 /**
- * What the sign-in page tells the user when an email fails, after Logto's own prefix: one block
- * per language of that page, keyed by its tag, in the page's own tone (du in German, vous in
- * French, tú in Spanish, polite forms in Japanese and Korean). At most 120 characters each, to
- * fit the toast; zh-TW and zh-HK in Traditional characters, zh-CN in Simplified.
+ * The sign-in page's words when an email fails, after Logto's prefix, in each of its languages and
+ * tones (du, vous, tú; polite Japanese and Korean); at most 120 characters, to fit the toast.
  */
 export const userMessages: Record<string, Record<Advice, string>> = {
   en: {
