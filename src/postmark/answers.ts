@@ -41,13 +41,8 @@ export const postmarkSaid = (
  * any body costs the same.
  */
 const othersSaid = (status: number, attempts: number, body: string) => {
-  const text = redactHosts(
-    body
-      .slice(0, 4096)
-      .replaceAll(/<[^<>]*>?/g, ' ')
-      .replaceAll(/\s+/g, ' ')
-      .trim()
-  );
+  const untagged = body.slice(0, 4096).replaceAll(/<[^<>]*>?/g, ' ');
+  const text = redactHosts(untagged.replaceAll(/\s+/g, ' ').trim());
   const excerpt = text.length > excerptLength ? `${text.slice(0, excerptLength)}…` : text;
   const quote = excerpt ? ` with "${excerpt}"` : ' with an empty body';
   return `${afterAttempts(attempts)}${attempts > 1 ? 'the' : 'The'} answer was HTTP ${status}${quote}, not Postmark's.`;
@@ -222,14 +217,13 @@ export const describeFailure = (failure: PostmarkFailure, context: SendContext):
   }
 
   if (failure.kind === 'deadline') {
-    const { milliseconds } = failure;
     return {
       code: ConnectorErrorCodes.General,
       advice: 'retry',
-      description: `Postmark did not answer within ${Math.round(milliseconds / 100) / 10} s: see https://status.postmarkapp.com, and check this server's network.${
+      description: `Postmark did not answer within ${Math.round(failure.milliseconds / 100) / 10} s: see https://status.postmarkapp.com, and check this server's network.${
         attempts > 1 ? ` The connector made ${attempts} attempts.` : ''
       }`,
-      details: { attempts, milliseconds },
+      details: { attempts, milliseconds: failure.milliseconds },
     };
   }
 
