@@ -13,9 +13,8 @@ import { type AttemptOptions, AttemptTimeoutError, attemptRequest } from './fetc
 export const defaultRetryPolicy = Object.freeze({
   /**
    * How long one send may take, retries included. The sign-in page gives up on Logto after 10 s,
-   * and Logto needs some of that for its own work and the way back to the browser (on a busy
-   * two-core host, most of a second); past this, a clear error serves the user better than a
-   * spinner that ends in a browser timeout.
+   * and Logto needs some of it for its own work and the way back (most of a second on a busy
+   * two-core host); past this, a clear error serves the user better than a browser timeout.
    */
   deadlineMs: 7500,
   /** Postmark answers in well under a second: an attempt that takes 3 s is stuck, and retried. */
@@ -46,6 +45,8 @@ const retryAfterMs = ({ headers }: Response) => {
   return Number.isNaN(waitMs) ? undefined : Math.max(0, waitMs);
 };
 
+const afterStatusCodes = [429, 503];
+
 /**
  * The policy as ky's retry options: 429 and the 5xx that mean "try again" (Postmark says a 500
  * usually loses the message), `Retry-After` on 429 and 503 up to the cap, and otherwise a backoff
@@ -53,33 +54,29 @@ const retryAfterMs = ({ headers }: Response) => {
  * retry in step after a Postmark hiccup. A failure before any answer is retried too; an error of
  * the connector's own is not.
  */
-const retryOptions = (policy: RetryPolicy, deadlineAt: number) => {
-  const afterStatusCodes = [429, 503];
+const retryOptions = (policy: RetryPolicy, deadlineAt: number) => ({
+  limit: policy.maxAttempts - 1,
+  methods: ['get', 'post'],
+  statusCodes: [429, 500, 502, 503, 504],
+  afterStatusCodes,
+  maxRetryAfter: policy.retryAfterCapMs,
+  delay: (retry: number) => policy.baseDelayMs * 2 ** (retry - 1),
+  jitter: (delay: number) => delay * (0.5 + Math.random() / 2),
+  shouldRetry: ({ error }: { error: Error }) => {
+    if (!(error instanceof HTTPError)) {
+      return error.name === 'NetworkError';
+    }
 
-  return {
-    limit: policy.maxAttempts - 1,
-    methods: ['get', 'post'],
-    statusCodes: [429, 500, 502, 503, 504],
-    afterStatusCodes,
-    maxRetryAfter: policy.retryAfterCapMs,
-    delay: (retry: number) => policy.baseDelayMs * 2 ** (retry - 1),
-    jitter: (delay: number) => delay * (0.5 + Math.random() / 2),
-    shouldRetry: ({ error }: { error: Error }) => {
-      if (!(error instanceof HTTPError)) {
-        return error.name === 'NetworkError';
-      }
-
-      // An unreadable `Retry-After` is waited for up to the cap, as ky does.
-      const waitMs = retryAfterMs(error.response) ?? 0;
-      // A wait past the cap or the deadline is not waited: the call answers at once, with
-      // Postmark's word on when to come back. Undefined leaves the decision to the options above.
-      return afterStatusCodes.includes(error.response.status) &&
-        waitMs > Math.min(policy.retryAfterCapMs, deadlineAt - Date.now())
-        ? false
-        : undefined;
-    },
-  };
-};
+    // An unreadable `Retry-After` is waited for up to the cap, as ky does.
+    const waitMs = retryAfterMs(error.response) ?? 0;
+    // A wait past the cap or the deadline is not waited: the call answers at once, with
+    // Postmark's word on when to come back. Undefined leaves the decision to the options above.
+    return afterStatusCodes.includes(error.response.status) &&
+      waitMs > Math.min(policy.retryAfterCapMs, deadlineAt - Date.now())
+      ? false
+      : undefined;
+  },
+});
 
 const postmark = ky.create({
   prefixUrl: postmarkApiUrl,
@@ -170,7 +167,7 @@ export const callPostmark = async (
   };
 
   try {
-    const response = await postmark(call.path, {
+    const answer = await postmark(call.path, {
       method: call.method,
       headers: {
         'X-Postmark-Server-Token': call.token,
@@ -188,18 +185,11 @@ export const callPostmark = async (
       },
       ...attempt,
     });
-    return {
-      ok: true,
-      status: response.status,
-      body: await response.text(),
-      attempts: state.attempts,
-    };
+    return { ok: true, status: answer.status, body: await answer.text(), attempts: state.attempts };
   } catch (error: unknown) {
     const passed = deadline.signal.aborted;
-    return await failure(error, state.attempts, {
-      passed,
-      milliseconds: passed ? deadlineMs : Date.now() - startedAt,
-    });
+    const milliseconds = passed ? deadlineMs : Date.now() - startedAt;
+    return await failure(error, state.attempts, { passed, milliseconds });
   } finally {
     clearTimeout(deadlineTimer);
   }
