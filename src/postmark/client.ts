@@ -17,7 +17,7 @@ export const defaultRetryPolicy = Object.freeze({
    * two-core host); past this, a clear error serves the user better than a browser timeout.
    */
   deadlineMs: 7500,
-  /** Postmark answers in well under a second: an attempt that takes 3 s is stuck, and retried. */
+  /** Postmark answers within a second: a 3 s attempt is stuck, and its retry saves the sign-in. */
   attemptTimeoutMs: 3000,
   /** The first try and two retries. */
   maxAttempts: 3,

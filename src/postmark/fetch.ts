@@ -38,7 +38,7 @@ export class NetworkError extends Error {
   }
 }
 
-/** An answer already read (`text()` needs no stream), with the one header ky and the client read. */
+/** An answer already read: `text()` gives it without a body stream to make and read again. */
 class ReadResponse extends Response {
   constructor(
     private readonly answer: string,
@@ -124,6 +124,7 @@ export const attemptRequest = async (
       // Once, after the end, a break or `destroy`: what arrived is the answer.
       incoming.on('close', () => {
         release();
+        // The one header ky and the client read.
         const retryAfter = incoming.headers['retry-after'];
 
         try {
