@@ -19,7 +19,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Factory, buildConnector, consoleTest, loadFactory } from '../sandbox/logto.js';
 import { type Fault, faults } from '../sandbox/postmark-sandbox.js';
 import { routePostmarkTo } from '../sandbox/route.js';
-import { maxAttempts } from '../src/postmark/client.js';
+import { defaultRetryPolicy } from '../src/postmark/client.js';
 
 import {
   type RoutedSandbox,
@@ -156,12 +156,12 @@ const failures: Failure[] = [
   },
   {
     name: 'a rate limit',
-    faults: repeat(maxAttempts, () => faults.rateLimited()),
+    faults: repeat(defaultRetryPolicy.maxAttempts, () => faults.rateLimited()),
     operator: /limiting how fast/,
     code: 'rate_limit_exceeded',
     reason: 'rate_limit_exceeded',
     postmark: { status: 429, ErrorCode: 429, Message: 'Rate limit exceeded.' },
-    attempts: maxAttempts,
+    attempts: defaultRetryPolicy.maxAttempts,
     template: 'logto-sign-in',
   },
   {
@@ -171,19 +171,19 @@ const failures: Failure[] = [
     code: 'general',
     user: tryAgain,
     reason: 'general',
-    attempts: maxAttempts,
+    attempts: defaultRetryPolicy.maxAttempts,
     cause: 'ECONNREFUSED',
     template: 'logto-sign-in',
   },
   {
     name: 'Postmark failing with 503',
-    faults: repeat(maxAttempts, () => faults.unavailable()),
+    faults: repeat(defaultRetryPolicy.maxAttempts, () => faults.unavailable()),
     operator: /status\.postmarkapp\.com/,
     code: 'general',
     user: tryAgain,
     reason: 'general',
     postmark: { status: 503, ErrorCode: 0, Message: 'Service unavailable.' },
-    attempts: maxAttempts,
+    attempts: defaultRetryPolicy.maxAttempts,
     template: 'logto-sign-in',
   },
 ];

@@ -1,24 +1,15 @@
 /**
- * The `fetch` the Postmark client hands to ky: one attempt, over `node:https`.
- *
- * ky decides what is retried and when. What it cannot do is bound an attempt by time and size
- * through the end of its body (its `timeout` stops at the headers), free the socket of an attempt
- * it gives up on, or keep a status whose body broke off. Node's global fetch would also cost
- * several times the CPU of `node:https` per request, and its signals have let a deadline pass
- * (nodejs/undici#4068). So this file does those four things and nothing else.
+ * The `fetch` the Postmark client hands to ky: one attempt, over `node:https`. ky cannot bound an
+ * attempt by time and size through the end of its body (its `timeout` stops at the headers), free
+ * the socket of an attempt it gives up on, or keep a status whose body broke off; Node's global
+ * fetch costs several times the CPU of `node:https`, and its signals have let a deadline pass
+ * (nodejs/undici#4068).
  */
-import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 
-/**
- * What each attempt of one call sends and is bound by; ky passes these options, which it does not
- * know, through as fetch's second argument.
- */
+/** What each attempt of one call sends and is bound by; ky passes these options on to fetch. */
 export type AttemptOptions = {
-  /**
-   * The request body rides beside ky's `Request`, not in it: ky would make it a stream, tee it for
-   * every attempt and cancel it after, which cost more CPU than the rest of the call.
-   */
+  /** Beside ky's `Request`, not in it: ky would tee a stream for every attempt, at great CPU cost. */
   payload?: string;
   attemptTimeoutMs: number;
   /** Bytes of an answer kept; the rest is never read. */
@@ -47,10 +38,7 @@ export class NetworkError extends Error {
   }
 }
 
-/**
- * An answer already read: `text()` gives what came, without a body stream to make and read again.
- * Its headers are the one ky and the client read, `Retry-After`.
- */
+/** An answer already read: `text()` gives it without a body stream to make and read again. */
 class ReadResponse extends Response {
   constructor(
     private readonly answer: string,
@@ -64,51 +52,12 @@ class ReadResponse extends Response {
   }
 }
 
-const toResponse = (incoming: IncomingMessage, body: Uint8Array) => {
-  const retryAfter = incoming.headers['retry-after'];
-
-  return new ReadResponse(Buffer.from(body).toString(), {
-    status: incoming.statusCode,
-    headers: retryAfter === undefined ? undefined : { 'retry-after': retryAfter },
-  });
-};
-
-/**
- * Reads `incoming` up to `maxBytes`, then calls `done` with what came. A connection that breaks
- * while the body comes ends the read too: what arrived is the answer. `close` comes once, after
- * the end, a break or `destroy`.
- */
-const readCappedBody = (
-  incoming: IncomingMessage,
-  maxBytes: number,
-  done: (body: Uint8Array) => void
-) => {
-  const chunks: Uint8Array[] = [];
-  // eslint-disable-next-line @silverhand/fp/no-let
-  let bytes = 0;
-
-  incoming.on('data', (chunk: Uint8Array) => {
-    const kept = chunk.subarray(0, maxBytes - bytes);
-    // eslint-disable-next-line @silverhand/fp/no-mutating-methods
-    chunks.push(kept);
-    // eslint-disable-next-line @silverhand/fp/no-mutation
-    bytes += kept.length;
-
-    if (bytes >= maxBytes) {
-      incoming.destroy();
-    }
-  });
-  incoming.on('close', () => {
-    done(Buffer.concat(chunks, bytes));
-  });
-};
-
 /**
  * One attempt: TLS verified as Node does, no redirect followed, Node's global agent (kept-alive
  * connections; `HTTPS_PROXY` with `NODE_USE_ENV_PROXY=1` from Node 22.21). A failure before the
- * status line rejects as a NetworkError with its cause; once the status has come, the attempt
- * resolves with it and whatever of the body came, because the status is Postmark's word. It leaves
- * no timer, listener or socket behind either way.
+ * status line rejects as a NetworkError; after it, the attempt resolves with the status and what
+ * of the body came (up to `maxAnswerBytes`), because the status is Postmark's word. It leaves no
+ * timer, listener or socket behind either way.
  */
 export const attemptRequest = async (
   request: Request,
@@ -131,8 +80,7 @@ export const attemptRequest = async (
     // eslint-disable-next-line @silverhand/fp/no-let
     let responded = false;
 
-    // The promise keeps its first outcome; what comes after it (the socket closing on an abort, a
-    // body ending after the deadline) only runs this again, which changes nothing.
+    // The promise keeps its first outcome; this running again later changes nothing.
     const release = () => {
       clearTimeout(timer);
       deadline.removeEventListener('abort', onAbort);
@@ -158,11 +106,34 @@ export const attemptRequest = async (
     outgoing.on('response', (incoming) => {
       // eslint-disable-next-line @silverhand/fp/no-mutation
       responded = true;
-      readCappedBody(incoming, maxAnswerBytes, (answer) => {
+      const chunks: Uint8Array[] = [];
+      // eslint-disable-next-line @silverhand/fp/no-let
+      let bytes = 0;
+
+      incoming.on('data', (chunk: Uint8Array) => {
+        const kept = chunk.subarray(0, maxAnswerBytes - bytes);
+        // eslint-disable-next-line @silverhand/fp/no-mutating-methods
+        chunks.push(kept);
+        // eslint-disable-next-line @silverhand/fp/no-mutation
+        bytes += kept.length;
+
+        if (bytes >= maxAnswerBytes) {
+          incoming.destroy();
+        }
+      });
+      // Once, after the end, a break or `destroy`: what arrived is the answer.
+      incoming.on('close', () => {
         release();
+        // The one header ky and the client read.
+        const retryAfter = incoming.headers['retry-after'];
 
         try {
-          resolve(toResponse(incoming, answer));
+          resolve(
+            new ReadResponse(Buffer.concat(chunks, bytes).toString(), {
+              status: incoming.statusCode,
+              headers: retryAfter === undefined ? undefined : { 'retry-after': retryAfter },
+            })
+          );
         } catch (error: unknown) {
           // A status a Response cannot hold (below 200 or above 599) is no answer from Postmark.
           reject(new NetworkError(error));

@@ -7,8 +7,7 @@ export const parseJson = <T>(
   text: string
 ): T | undefined => {
   try {
-    const result = guard.safeParse(JSON.parse(text));
-    return result.success ? result.data : undefined;
+    return guard.safeParse(JSON.parse(text)).data;
   } catch {
     return undefined;
   }
