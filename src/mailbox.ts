@@ -6,12 +6,11 @@ import { limits } from './constant.js';
 export type Mailbox = { name?: string; address: string };
 
 /*
- * What Postmark accepts in an address, from its support article 1180 ("What does Error Code 300
- * mean?", https://postmarkapp.com/support/article/1180-what-does-errorcode-300-mean): a local part
- * of `a-z 0-9 . ! # $ % & ' ` * + - / = ^ _ { } | ~` without leading, trailing or consecutive
- * dots, and a domain of ASCII letters, digits, hyphens and dots, so an international domain goes
- * in punycode. Postmark delivers to capital letters too, so the local part is read regardless of
- * case. Each label excludes the dot that separates labels: the match takes linear time.
+ * What Postmark accepts in an address, from its support article 1180
+ * (https://postmarkapp.com/support/article/1180-what-does-errorcode-300-mean): a local part of
+ * `a-z 0-9 . ! # $ % & ' ` * + - / = ^ _ { } | ~` without leading, trailing or consecutive dots,
+ * read regardless of case as Postmark delivers to capitals too, and a domain of ASCII letters,
+ * digits, hyphens and dots (punycode). No label takes a dot, so the match takes linear time.
  */
 const localPartPattern = /^[\w!#$%&'*+./=^`{|}~-]+$/;
 const domainPattern = /^[\da-z-]+(?:\.[\da-z-]+)+$/;
@@ -20,7 +19,6 @@ const controlCharacters = /\p{Cc}+/gu;
 const angleBrackets = /[<>]+/g;
 // RFC 5322 "specials" and the dot: a display name holding any of them must be quoted.
 const needsQuotes = /["(),.:;<>@[\\\]]/;
-const nonAscii = /\P{ASCII}/u;
 
 const isLocalPart = (local: string) =>
   local.length > 0 &&
@@ -31,9 +29,8 @@ const isLocalPart = (local: string) =>
   !local.includes('..');
 
 /**
- * The domain in ASCII, as Postmark wants it; `undefined` unless it is a name written in its own
- * letters: a form that only maps onto another one (full-width letters, `0x7f.1`) would send the
- * code to an address other than the one the user typed.
+ * The domain in ASCII, unless it only maps onto one (full-width letters, `0x7f.1`): that would
+ * send the code to an address other than the one the user typed.
  */
 const asciiDomain = (domain: string) => {
   const ascii = domainToASCII(domain);
@@ -60,52 +57,47 @@ export const parseAddress = (value: string): string | undefined => {
   return domain && isLocalPart(local) && address.length <= limits.address ? address : undefined;
 };
 
-/** Why `value` cannot be the one recipient of an email, from the first fault found. */
-const recipientProblem = (value: string) => {
-  if (value.length > limits.address) {
-    return `is longer than ${limits.address} characters`;
-  }
-
-  if (controlCharacter.test(value)) {
-    return 'has a line break or another control character';
-  }
-
-  if (value.includes(',') || value.includes(';')) {
-    return 'is a list (a comma or a semicolon)';
-  }
-
-  if (/[\s"():<>]/.test(value)) {
-    return 'is not a bare address (a name, angle brackets, quotes, a comment or a group)';
-  }
-
-  if (nonAscii.test(value.slice(0, value.lastIndexOf('@')))) {
-    return 'has letters outside ASCII before the @, which Postmark cannot send to';
-  }
-
-  return 'is not an address Postmark can send to';
-};
+/** Why a value cannot be the one recipient of an email: the first of these that it shows. */
+const recipientFaults: Array<[(value: string) => boolean, string]> = [
+  [(value) => value.length > limits.address, `is longer than ${limits.address} characters`],
+  [(value) => controlCharacter.test(value), 'has a line break or another control character'],
+  [(value) => /[,;]/.test(value), 'is a list (a comma or a semicolon)'],
+  [
+    (value) => /[\s"():<>]/.test(value),
+    'is not a bare address (a name, angle brackets, quotes, a comment or a group)',
+  ],
+  [
+    (value) => /\P{ASCII}/u.test(value.slice(0, value.lastIndexOf('@'))),
+    'has letters outside ASCII before the @, which Postmark cannot send to',
+  ],
+];
 
 /**
- * The recipient's address as Postmark should receive it: exactly one bare address, so that no
- * `to` can name a second recipient. Logto hands over what passes `\S+@\S+\.\S+`, which lets
- * lists, groups and display names through; those are refused, never read for an address.
+ * Exactly one bare address, so that no `to` can name a second recipient: Logto hands over what
+ * passes `\S+@\S+\.\S+`, which lets lists, groups and display names through.
  */
 export const parseRecipient = (value: string): { address: string } | { problem: string } => {
   const address = value.length <= limits.address ? parseAddress(value.trim()) : undefined;
   return address && !controlCharacter.test(value)
     ? { address }
-    : { problem: recipientProblem(value) };
+    : {
+        problem:
+          recipientFaults.find(([shows]) => shows(value))?.[1] ??
+          'is not an address Postmark can send to',
+      };
 };
 
 // One quoted string and nothing else; an escape and a plain character never start alike.
 const quotedString = /^"(?<content>(?:[^"\\]|\\.)*)"$/su;
-const quotedPair = /\\(.)/gsu;
 
 /** A display name as typed, or the content of one quoted string: `"Acme, Inc."` is `Acme, Inc.`. */
 const readDisplayName = (name: string) => {
   const content = quotedString.exec(name)?.groups?.content;
-  return content === undefined ? name : content.replaceAll(quotedPair, '$1').trim();
+  return content === undefined ? name : content.replaceAll(/\\(.)/gsu, '$1').trim();
 };
+
+// `Name <address>`, with no other angle bracket; a bare address (`parseAddress`) has none at all.
+const nameAndAddress = /^([^<>]*)<([^<>]*)>$/;
 
 /**
  * Reads `address`, `<address>`, `Name <address>` or `"Name" <address>`; `undefined` for anything
@@ -116,25 +108,9 @@ export const parseMailbox = (value: string): Mailbox | undefined => {
     return;
   }
 
-  const trimmed = value.trim();
-
-  if (!trimmed.endsWith('>')) {
-    const address = parseAddress(trimmed);
-    return address ? { address } : undefined;
-  }
-
-  const open = trimmed.indexOf('<');
-
-  if (
-    open === -1 ||
-    open !== trimmed.lastIndexOf('<') ||
-    trimmed.indexOf('>') !== trimmed.length - 1
-  ) {
-    return;
-  }
-
-  const address = parseAddress(trimmed.slice(open + 1, -1).trim());
-  const name = readDisplayName(trimmed.slice(0, open).trim());
+  const [, typedName = '', typedAddress = value] = nameAndAddress.exec(value.trim()) ?? [];
+  const address = parseAddress(typedAddress.trim());
+  const name = readDisplayName(typedName.trim());
 
   if (!address || name.length > limits.displayName) {
     return;
@@ -150,9 +126,6 @@ export const parseMailbox = (value: string): Mailbox | undefined => {
  */
 const listToken = /"(?:[^"\\]|\\.)*"?|,|[^",]+/gsu;
 
-/** Where the piece of a list before a comma ends an entry: it has an address, or nothing. */
-const endsEntry = (piece: string) => piece.includes('@') || piece.trim() === '';
-
 /**
  * The entries of an address list, split at the commas outside quotes. A piece without an `@`
  * cannot be an address, so it is read as the start of the next one: `Acme, Inc <a@acme.com>` is
@@ -163,9 +136,10 @@ const listEntries = (value: string) => {
   const commas = [...value.matchAll(listToken)]
     .filter(([token]) => token === ',')
     .map(({ index }) => index);
-  const ends = commas.filter((comma, index) =>
-    endsEntry(value.slice((commas[index - 1] ?? -1) + 1, comma))
-  );
+  const ends = commas.filter((comma, index) => {
+    const piece = value.slice((commas[index - 1] ?? -1) + 1, comma);
+    return piece.includes('@') || piece.trim() === '';
+  });
   return [...ends, value.length].map((end, index) => value.slice((ends[index - 1] ?? -1) + 1, end));
 };
 
@@ -186,38 +160,27 @@ export const parseMailboxList = (value: string): { mailboxes: Mailbox[] } | { pr
   }
 
   const read = entries.map((entry) => parseMailbox(entry));
-  const mailboxes = read.filter((mailbox): mailbox is Mailbox => mailbox !== undefined);
   const wrong = read.findIndex((mailbox) => !mailbox);
 
   if (wrong === -1) {
-    return { mailboxes };
+    return { mailboxes: read.filter((mailbox) => mailbox !== undefined) };
   }
 
-  if (entries.length === 1) {
-    return { problem: 'is not an address' };
-  }
-
-  const entry = `entry ${wrong + 1} of ${entries.length}`;
+  const fault = entries[wrong]?.trim() ? 'is not an address' : 'is empty (a comma too many)';
   return {
-    problem: entries[wrong]?.trim()
-      ? `has an ${entry} that is not an address`
-      : `has an ${entry} that is empty (a comma too many)`,
+    problem:
+      entries.length === 1
+        ? 'is not an address'
+        : `has an entry ${wrong + 1} of ${entries.length} that ${fault}`,
   };
 };
 
 /** Writes a mailbox per RFC 5322: a name with specials is quoted; any other stays as typed. */
 export const formatMailbox = ({ name, address }: Mailbox) => {
-  if (!name) {
-    return address;
-  }
-
-  const displayName = needsQuotes.test(name)
-    ? `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
-    : name;
-  return `${displayName} <${address}>`;
+  const quoted = name && needsQuotes.test(name) ? `"${name.replaceAll(/["\\]/g, '\\$&')}"` : name;
+  return quoted ? `${quoted} <${address}>` : address;
 };
 
-/** Writes mailboxes as one address list, each as `formatMailbox` writes it. */
 export const formatMailboxList = (mailboxes: Mailbox[]) =>
   mailboxes.map((mailbox) => formatMailbox(mailbox)).join(', ');
 
@@ -232,15 +195,13 @@ const cleanName = (name: string) =>
   readDisplayName(name.replaceAll(angleBrackets, '').trim()).trim();
 
 /**
- * An email template's `sendFrom` read as connector-kit 5.1's `parseSendFrom` reads it, for the
- * kits before 5.1 that lack it: `Name <address>` gives both, a bare address (an `@`, no space)
- * the address alone, and anything else a name. Control characters are dropped, and so are
- * angle brackets inside a name. The address is returned as written, for the caller to check;
- * `undefined` for a value longer than any mailbox.
+ * A template's `sendFrom` read as connector-kit 5.1's `parseSendFrom` reads it, for the kits
+ * before 5.1 that lack it: `Name <address>` gives both, a bare address (an `@`, no space) the
+ * address alone, anything else a name. Control characters are dropped, and so are angle brackets
+ * inside a name. The address is left for the caller to check; `undefined` when longer than any
+ * mailbox.
  */
-export const parseSendFrom = (
-  sendFrom: string
-): { name?: string; address?: string } | undefined => {
+export const parseSendFrom = (sendFrom: string): Partial<Mailbox> | undefined => {
   if (sendFrom.length > limits.mailbox) {
     return;
   }
@@ -250,11 +211,17 @@ export const parseSendFrom = (
   if (value.endsWith('>')) {
     const close = value.length - 1;
     const open = value.indexOf('<', value.lastIndexOf('>', close - 1) + 1);
-    const address = open === -1 ? '' : value.slice(open + 1, close).replaceAll(angleBrackets, '');
+    const address =
+      open === -1
+        ? ''
+        : value
+            .slice(open + 1, close)
+            .replaceAll(angleBrackets, '')
+            .trim();
 
-    if (address.trim()) {
+    if (address) {
       const name = cleanName(value.slice(0, open));
-      return name ? { name, address: address.trim() } : { address: address.trim() };
+      return name ? { name, address } : { address };
     }
   }
 
@@ -267,8 +234,8 @@ export const parseSendFrom = (
 };
 
 /**
- * The `From` of an email whose template gives `sendFrom`, with `sender` the configured Sender as
- * `formatMailbox` wrote it; `undefined` when the address it names is not one Postmark accepts.
+ * The `From` of an email whose template gives `sendFrom`, `sender` being the configured Sender as
+ * `formatMailbox` wrote it; `undefined` when it names an address Postmark does not accept.
  */
 export const fromWithSendFrom = (sendFrom: string, sender: string) => {
   const parsed = parseSendFrom(sendFrom);
@@ -277,12 +244,10 @@ export const fromWithSendFrom = (sendFrom: string, sender: string) => {
     return;
   }
 
-  const { name, address } = parsed;
-
-  if (address === undefined) {
-    return name ? formatMailbox({ name, address: addressOf(sender) }) : sender;
+  if (parsed.address === undefined) {
+    return parsed.name ? formatMailbox({ name: parsed.name, address: addressOf(sender) }) : sender;
   }
 
-  const checked = parseAddress(address);
-  return checked ? formatMailbox({ name, address: checked }) : undefined;
+  const address = parseAddress(parsed.address);
+  return address && formatMailbox({ name: parsed.name, address });
 };
