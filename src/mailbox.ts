@@ -9,24 +9,16 @@ export type Mailbox = { name?: string; address: string };
  * What Postmark accepts in an address, from its support article 1180
  * (https://postmarkapp.com/support/article/1180-what-does-errorcode-300-mean): a local part of
  * `a-z 0-9 . ! # $ % & ' ` * + - / = ^ _ { } | ~` without leading, trailing or consecutive dots,
- * read regardless of case as Postmark delivers to capitals too, and a domain of ASCII letters,
- * digits, hyphens and dots (punycode). No label takes a dot, so the match takes linear time.
+ * in either case (Postmark delivers to capitals too), and a domain of ASCII letters, digits,
+ * hyphens and dots (punycode). No run takes a dot, so each match takes linear time.
  */
-const localPartPattern = /^[\w!#$%&'*+./=^`{|}~-]+$/;
+const localPart = /^[\w!#$%&'*+/=^`{|}~-]+(?:\.[\w!#$%&'*+/=^`{|}~-]+)*$/;
 const domainPattern = /^[\da-z-]+(?:\.[\da-z-]+)+$/;
 const controlCharacter = /\p{Cc}/u;
 const controlCharacters = /\p{Cc}+/gu;
 const angleBrackets = /[<>]+/g;
 // RFC 5322 "specials" and the dot: a display name holding any of them must be quoted.
 const needsQuotes = /["(),.:;<>@[\\\]]/;
-
-const isLocalPart = (local: string) =>
-  local.length > 0 &&
-  local.length <= limits.localPart &&
-  localPartPattern.test(local) &&
-  !local.startsWith('.') &&
-  !local.endsWith('.') &&
-  !local.includes('..');
 
 /**
  * The domain in ASCII, unless it only maps onto one (full-width letters, `0x7f.1`): that would
@@ -35,26 +27,18 @@ const isLocalPart = (local: string) =>
 const asciiDomain = (domain: string) => {
   const ascii = domainToASCII(domain);
   const typed = domain.normalize('NFC').toLowerCase();
-
-  return ascii.length <= limits.domain &&
-    domainPattern.test(ascii) &&
-    (ascii === typed || domainToUnicode(ascii) === typed)
-    ? ascii
-    : undefined;
+  const same = ascii === typed || domainToUnicode(ascii) === typed;
+  return same && ascii.length <= limits.domain && domainPattern.test(ascii) ? ascii : undefined;
 };
 
-/** The address as Postmark should receive it (its domain in ASCII), or `undefined`. */
-export const parseAddress = (value: string): string | undefined => {
-  if (value.length > limits.mailbox) {
-    return;
-  }
-
+/** The address as Postmark should receive it, or `undefined`; callers cap the length first. */
+const parseAddress = (value: string) => {
   const at = value.lastIndexOf('@');
   const local = value.slice(0, at);
   const domain = at > 0 ? asciiDomain(value.slice(at + 1)) : undefined;
   const address = `${local}@${domain ?? ''}`;
-
-  return domain && isLocalPart(local) && address.length <= limits.address ? address : undefined;
+  const fits = local.length <= limits.localPart && address.length <= limits.address;
+  return domain && fits && localPart.test(local) ? address : undefined;
 };
 
 /** Why a value cannot be the one recipient of an email: the first of these that it shows. */
@@ -96,7 +80,7 @@ const readDisplayName = (name: string) => {
   return content === undefined ? name : content.replaceAll(/\\(.)/gsu, '$1').trim();
 };
 
-// `Name <address>`, with no other angle bracket; a bare address (`parseAddress`) has none at all.
+// `Name <address>` with no other angle bracket; an address alone has none (`parseAddress` says).
 const nameAndAddress = /^([^<>]*)<([^<>]*)>$/;
 
 /**
@@ -119,18 +103,14 @@ export const parseMailbox = (value: string): Mailbox | undefined => {
   return name ? { name, address } : { address };
 };
 
-/**
- * The pieces of an address list: a quoted string (to its closing quote, or to the end when it
- * has none), a comma, or a run of anything else. Each alternative starts with a character no
- * other one starts with, and none gives anything back, so the search is linear.
- */
+// The pieces of a list: a quoted string (to its closing quote, or the end), a comma, or a run of
+// anything else. No two alternatives start alike, and none gives anything back: linear.
 const listToken = /"(?:[^"\\]|\\.)*"?|,|[^",]+/gsu;
 
 /**
- * The entries of an address list, split at the commas outside quotes. A piece without an `@`
- * cannot be an address, so it is read as the start of the next one: `Acme, Inc <a@acme.com>` is
- * one mailbox, as it is when it stands alone. An empty piece is an entry of its own, and so is
- * what is left at the end.
+ * A list's entries, split at the commas outside quotes. A piece without an `@` cannot be an
+ * address, so it starts the next entry: `Acme, Inc <a@acme.com>` is one mailbox, as it is alone.
+ * An empty piece is an entry of its own, and so is what is left at the end.
  */
 const listEntries = (value: string) => {
   const commas = [...value.matchAll(listToken)]
@@ -143,11 +123,7 @@ const listEntries = (value: string) => {
   return [...ends, value.length].map((end, index) => value.slice((ends[index - 1] ?? -1) + 1, end));
 };
 
-/**
- * Reads one mailbox or a list of them separated by commas, as Postmark reads `ReplyTo`: at most
- * `limits.replyToAddresses`, each one `parseMailbox` accepts. The length is checked first, so a
- * list is read in time linear in a bounded length.
- */
+/** One mailbox or a list, as Postmark reads `ReplyTo`; the length is capped before it is read. */
 export const parseMailboxList = (value: string): { mailboxes: Mailbox[] } | { problem: string } => {
   if (value.length > limits.mailboxList) {
     return { problem: `is longer than ${limits.mailboxList} characters` };
@@ -184,10 +160,7 @@ export const formatMailbox = ({ name, address }: Mailbox) => {
 export const formatMailboxList = (mailboxes: Mailbox[]) =>
   mailboxes.map((mailbox) => formatMailbox(mailbox)).join(', ');
 
-/**
- * The address of a mailbox `formatMailbox` wrote. Names never hold angle brackets (parsing
- * refuses them, `sendFrom` drops them), so the last `<` opens the address.
- */
+/** The address of a mailbox `formatMailbox` wrote; no name holds a `<`, so the last one opens it. */
 export const addressOf = (formatted: string) =>
   formatted.endsWith('>') ? formatted.slice(formatted.lastIndexOf('<') + 1, -1) : formatted;
 
@@ -195,11 +168,9 @@ const cleanName = (name: string) =>
   readDisplayName(name.replaceAll(angleBrackets, '').trim()).trim();
 
 /**
- * A template's `sendFrom` read as connector-kit 5.1's `parseSendFrom` reads it, for the kits
- * before 5.1 that lack it: `Name <address>` gives both, a bare address (an `@`, no space) the
- * address alone, anything else a name. Control characters are dropped, and so are angle brackets
- * inside a name. The address is left for the caller to check; `undefined` when longer than any
- * mailbox.
+ * `sendFrom` read as connector-kit 5.1's `parseSendFrom` reads it, for the kits before it:
+ * `Name <address>`, a bare address (an `@`, no space), or else a name; control characters, and
+ * angle brackets in a name, dropped. The caller checks the address; `undefined` if too long.
  */
 export const parseSendFrom = (sendFrom: string): Partial<Mailbox> | undefined => {
   if (sendFrom.length > limits.mailbox) {
@@ -211,15 +182,12 @@ export const parseSendFrom = (sendFrom: string): Partial<Mailbox> | undefined =>
   if (value.endsWith('>')) {
     const close = value.length - 1;
     const open = value.indexOf('<', value.lastIndexOf('>', close - 1) + 1);
-    const address =
-      open === -1
-        ? ''
-        : value
-            .slice(open + 1, close)
-            .replaceAll(angleBrackets, '')
-            .trim();
+    const address = value
+      .slice(open + 1, close)
+      .replaceAll(angleBrackets, '')
+      .trim();
 
-    if (address) {
+    if (open !== -1 && address) {
       const name = cleanName(value.slice(0, open));
       return name ? { name, address } : { address };
     }
@@ -233,10 +201,7 @@ export const parseSendFrom = (sendFrom: string): Partial<Mailbox> | undefined =>
   return name ? { name } : {};
 };
 
-/**
- * The `From` of an email whose template gives `sendFrom`, `sender` being the configured Sender as
- * `formatMailbox` wrote it; `undefined` when it names an address Postmark does not accept.
- */
+/** The `From` for a template's `sendFrom`, `sender` being the Sender as `formatMailbox` wrote it. */
 export const fromWithSendFrom = (sendFrom: string, sender: string) => {
   const parsed = parseSendFrom(sendFrom);
 
