@@ -49,7 +49,6 @@ const mailbox = z
 /** How a Reply-To is written, in every message that refuses one. */
 export const replyToShape = `one address or a list of at most ${limits.replyToAddresses} separated by commas, each of at most ${limits.address} characters with only ASCII letters before the @, such as help@your.domain or Support <help@your.domain>, "Acme, Sales" <sales@your.domain>`;
 
-/** One mailbox or a list, as Postmark reads `ReplyTo`, kept as Postmark should receive it. */
 const mailboxList = z
   .string()
   .trim()
@@ -64,12 +63,11 @@ const mailboxList = z
     return z.NEVER;
   });
 
-type TemplateEntry = { usageType: TemplateType; locale?: string };
-
 /** An entry names its Postmark template by alias or by ID, never both. */
-export type TemplateConfig =
-  | (TemplateEntry & { templateAlias: string; templateId?: undefined })
-  | (TemplateEntry & { templateId: number; templateAlias?: undefined });
+export type TemplateConfig = { usageType: TemplateType; locale?: string } & (
+  | { templateAlias: string; templateId?: undefined }
+  | { templateId: number; templateAlias?: undefined }
+);
 
 export const templateGuard = z
   .object({
@@ -129,10 +127,7 @@ export const templatesGuard = z
 const jsonObject = (example: string) =>
   z.custom<Record<string, unknown>>(isPlainObject, `must be a JSON object, such as ${example}`);
 
-/**
- * A JSON object whose entries `check` reads, given the names before each. The keys are counted
- * first: too many ends the check there, before any entry is read.
- */
+/** A JSON object whose keys are counted before `check` reads each entry, given the names before. */
 const checkedObject = (
   maxKeys: number,
   example: string,
@@ -200,12 +195,21 @@ const metadata = checkedObject(
   }
 );
 
-/** One of the Console's choices; the server's setting sends nothing. */
+// Zod's enum wants a tuple that is not empty; each list of choices is a literal that is not.
 const choice = <T extends string>(choices: ReadonlyArray<{ value: T }>) =>
-  // Zod's enum wants a tuple that is not empty; each list of choices is a literal that is not.
   // eslint-disable-next-line no-restricted-syntax
   z.enum(choices.map(({ value }) => value) as [T, ...T[]]);
 const trackOpensChoice = choice(trackOpensChoices);
+
+// The server's setting sends nothing, so that Postmark applies its own.
+const trackOpens = z
+  .union([z.boolean(), trackOpensChoice], {
+    errorMap: () => ({ message: `must be ${trackOpensChoice.options.join(', ')}, true or false` }),
+  })
+  .transform((value) => (value === serverSetting ? undefined : value === true || value === 'On'));
+const trackLinks = choice(trackLinksChoices).transform((value) =>
+  value === serverSetting ? undefined : value
+);
 
 const configShape = 'must be an object with serverToken, fromEmail and templates';
 
@@ -226,20 +230,8 @@ export const postmarkConfigGuard = z.object(
     templates: templatesGuard,
     messageStream: optional(boundedString(limits.messageStream)),
     replyTo: optional(mailboxList),
-    trackOpens: optional(
-      z
-        .union([z.boolean(), trackOpensChoice], {
-          errorMap: () => ({
-            message: `must be ${trackOpensChoice.options.join(', ')}, true or false`,
-          }),
-        })
-        .transform((value) =>
-          value === serverSetting ? undefined : value === true || value === 'On'
-        )
-    ),
-    trackLinks: optional(
-      choice(trackLinksChoices).transform((value) => (value === serverSetting ? undefined : value))
-    ),
+    trackOpens: optional(trackOpens),
+    trackLinks: optional(trackLinks),
     tag: optional(boundedString(limits.tag)),
     templateModel: optional(jsonObject('{ "product_name": "Acme" }')),
     metadata: optional(metadata),
