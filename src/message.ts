@@ -14,13 +14,7 @@ import { localeHintsProblem } from './language.js';
 import { parseRecipient } from './mailbox.js';
 import { isPlainObject } from './types.js';
 
-export type Message = {
-  to: string;
-  type: TemplateType;
-  payload: SendMessagePayload;
-  /** The address Logto saw the request come from, when it is one. */
-  ip?: string;
-};
+export type Message = { to: string; type: TemplateType; payload: SendMessagePayload; ip?: string };
 
 export const invalidRequest = (description: string, advice: Advice = 'site') =>
   connectorError(ConnectorErrorCodes.InvalidRequestParameters, description, {}, advice);
@@ -64,6 +58,7 @@ export const parseMessage = (data: unknown): Message => {
     throw invalidRequest(localeProblem);
   }
 
+  // The address Logto saw the request come from, when it is one.
   const hasIp = typeof ip === 'string' && ip.length <= limits.ipAddress && isIP(ip) !== 0;
   return { to: recipient.address, type: usageType.data, payload, ip: hasIp ? ip : undefined };
 };
