@@ -164,8 +164,7 @@ export const formatMailboxList = (mailboxes: Mailbox[]) =>
 export const addressOf = (formatted: string) =>
   formatted.endsWith('>') ? formatted.slice(formatted.lastIndexOf('<') + 1, -1) : formatted;
 
-const cleanName = (name: string) =>
-  readDisplayName(name.replaceAll(angleBrackets, '').trim()).trim();
+const cleanName = (name: string) => readDisplayName(name.replaceAll(angleBrackets, '').trim());
 
 /**
  * `sendFrom` read as connector-kit 5.1's `parseSendFrom` reads it, for the kits before it:
