@@ -14,30 +14,17 @@ import { localeHintsProblem } from './language.js';
 import { parseRecipient } from './mailbox.js';
 import { isPlainObject } from './types.js';
 
-/** A send as Logto asks for it, checked. */
-export type Message = {
-  to: string;
-  type: TemplateType;
-  payload: SendMessagePayload;
-  /** The address Logto saw the request come from, when it is one. */
-  ip?: string;
-};
+export type Message = { to: string; type: TemplateType; payload: SendMessagePayload; ip?: string };
 
 export const invalidRequest = (description: string, advice: Advice = 'site') =>
   connectorError(ConnectorErrorCodes.InvalidRequestParameters, description, {}, advice);
 
-const clientIp = (ip: unknown) =>
-  typeof ip === 'string' && ip.length <= limits.ipAddress && isIP(ip) !== 0 ? ip : undefined;
-
-const usageTypeProblem = (type: unknown) => {
-  if (type === undefined) {
-    return 'The message has no usage type.';
-  }
-
-  return typeof type === 'string'
-    ? `The usage type ${JSON.stringify(type.slice(0, 100)).slice(0, 100)} is not one Logto sends.`
-    : 'The usage type is not text.';
-};
+const usageTypeProblem = (type: unknown) =>
+  type === undefined
+    ? 'The message has no usage type.'
+    : typeof type === 'string'
+      ? `The usage type ${JSON.stringify(type.slice(0, 100)).slice(0, 100)} is not one Logto sends.`
+      : 'The usage type is not text.';
 
 export const parseMessage = (data: unknown): Message => {
   if (!isPlainObject(data)) {
@@ -71,7 +58,7 @@ export const parseMessage = (data: unknown): Message => {
     throw invalidRequest(localeProblem);
   }
 
-  return { to: recipient.address, type: usageType.data, payload, ip: clientIp(ip) };
+  // The address Logto saw the request come from, when it is one.
+  const hasIp = typeof ip === 'string' && ip.length <= limits.ipAddress && isIP(ip) !== 0;
+  return { to: recipient.address, type: usageType.data, payload, ip: hasIp ? ip : undefined };
 };
-
-/** What Postmark's Activity can be filtered by: the flow, the language, and the operator's own. */

@@ -4,18 +4,10 @@ import { clip } from './errors/connector-error.js';
 import { type LocaleHints, requestedLanguages, lookupLocale } from './language.js';
 import type { TemplateConfig } from './types.js';
 
-const entryFor = (templates: TemplateConfig[], usageType: string, candidates: string[]) => {
-  const entries = templates.filter((entry) => entry.usageType === usageType);
-  return (
-    lookupLocale(entries, ({ locale }) => locale, candidates) ??
-    entries.find(({ locale }) => !locale)
-  );
-};
-
 /**
  * The template for a send: the usage type's entry in the user's language (see `lookupLocale`),
- * else its entry without a locale; only then the same for Generic. The usage type wins over the language, because a
- * sign-in code in the wrong template is worse than one in the wrong language.
+ * else its entry without a locale; only then the same for Generic. The usage type wins over the
+ * language, because a sign-in code in the wrong template is worse than one in the wrong language.
  */
 export const chooseTemplate = (
   templates: TemplateConfig[],
@@ -23,16 +15,18 @@ export const chooseTemplate = (
   hints: LocaleHints
 ): TemplateConfig | undefined => {
   const candidates = requestedLanguages(hints);
+  const entryFor = (type: string) => {
+    const entries = templates.filter((entry) => entry.usageType === type);
+    return (
+      lookupLocale(entries, ({ locale }) => locale, candidates) ??
+      entries.find(({ locale }) => !locale)
+    );
+  };
 
-  return (
-    entryFor(templates, usageType, candidates) ??
-    entryFor(templates, TemplateType.Generic, candidates)
-  );
+  return entryFor(usageType) ?? entryFor(TemplateType.Generic);
 };
 
-/*
- * An entry names its Postmark template by alias or by ID; these are the only places that look.
- */
+// An entry names its Postmark template by alias or by ID; these are the only places that look.
 
 /** For request paths and look-ups: the alias, or the ID as text. */
 export const templateKey = (entry: TemplateConfig) =>
@@ -50,17 +44,11 @@ export const describeTemplate = (entry: TemplateConfig, length = Number.POSITIVE
     ? `alias "${clip(entry.templateAlias, length)}"`
     : `ID ${entry.templateId}`;
 
-/**
- * An entry as a sentence names it, `SignIn (de): alias "logto-sign-in-de"`, its locale and alias
- * clipped, so that the sentence stays short.
- */
+/** An entry as a sentence names it, its locale and alias clipped: `SignIn (de): alias "…"`. */
 export const describeEntry = (entry: TemplateConfig) =>
   `${entry.usageType}${entry.locale ? ` (${clip(entry.locale, 12)})` : ''}: ${describeTemplate(entry, 24)}`;
 
-/**
- * Logto's own email template for a usage type and language, if the operator made one. Like
- * Logto's other email connectors, a failing lookup means the provider's own template.
- */
+/** Logto's custom template, if any; as in Logto's other email connectors, failing means none. */
 export const findCustomTemplate = async (
   getI18nEmailTemplate: GetI18nEmailTemplate | undefined,
   type: TemplateType,

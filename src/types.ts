@@ -4,7 +4,13 @@ import { TemplateType, templateTypeGuard } from '@logto/connector-kit';
 
 import { limits, serverSetting, trackLinksChoices, trackOpensChoices } from './constant.js';
 import { isLanguageTag } from './language.js';
-import { formatMailbox, formatMailboxList, parseMailbox, parseMailboxList } from './mailbox.js';
+import {
+  type Mailbox,
+  formatMailbox,
+  formatMailboxList,
+  parseMailbox,
+  parseMailboxList,
+} from './mailbox.js';
 
 /** Logto cannot sign users up, in or reset passwords, nor run the Console test, without these. */
 export const requiredUsageTypes = [
@@ -13,15 +19,6 @@ export const requiredUsageTypes = [
   TemplateType.ForgotPassword,
   TemplateType.Generic,
 ] as const;
-
-/** What each Open tracking choice sends as `TrackOpens`; the server's setting sends nothing. */
-const trackOpensByChoice = { [serverSetting]: undefined, On: true, Off: false } as const;
-// Zod's enum wants a tuple that is not empty; each list of choices is a literal that is not.
-const valuesOf = <T extends string>(choices: ReadonlyArray<{ value: T }>) =>
-  // eslint-disable-next-line no-restricted-syntax
-  choices.map(({ value }) => value) as [T, ...T[]];
-const trackOpensValues = valuesOf(trackOpensChoices);
-const trackLinksValues = valuesOf(trackLinksChoices);
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -32,46 +29,45 @@ const unset = (value: unknown) =>
 
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(unset, schema.optional());
 
+const boundedString = (max: number) => z.string().trim().max(max);
+
+const issueAt = (context: z.RefinementCtx, path?: string[]) => (message: string) => {
+  context.addIssue({ code: z.ZodIssueCode.custom, message, path });
+};
+
 /** Parsed once, here, and kept as Postmark should receive it: `"Acme, Inc" <no-reply@acme.com>`. */
 const mailbox = z
   .string()
   .trim()
-  .transform((value, context) => {
-    const parsed = parseMailbox(value);
-
-    if (!parsed) {
-      context.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `must be one address of at most ${limits.address} characters, with only ASCII letters before the @, such as no-reply@your.domain or Your App <no-reply@your.domain>`,
-      });
-      return z.NEVER;
-    }
-
-    return formatMailbox(parsed);
-  });
+  .transform((value) => parseMailbox(value))
+  .refine(
+    (parsed): parsed is Mailbox => parsed !== undefined,
+    `must be one address of at most ${limits.address} characters, with only ASCII letters before the @, such as no-reply@your.domain or Your App <no-reply@your.domain>`
+  )
+  .transform(formatMailbox);
 
 /** How a Reply-To is written, in every message that refuses one. */
 export const replyToShape = `one address or a list of at most ${limits.replyToAddresses} separated by commas, each of at most ${limits.address} characters with only ASCII letters before the @, such as help@your.domain or Support <help@your.domain>, "Acme, Sales" <sales@your.domain>`;
 
-/** One mailbox or a list, as Postmark reads `ReplyTo`, kept as Postmark should receive it. */
 const mailboxList = z
   .string()
   .trim()
   .transform((value, context) => {
     const parsed = parseMailboxList(value);
 
-    if ('problem' in parsed) {
-      context.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `${parsed.problem}: give ${replyToShape}`,
-      });
-      return z.NEVER;
+    if ('mailboxes' in parsed) {
+      return formatMailboxList(parsed.mailboxes);
     }
 
-    return formatMailboxList(parsed.mailboxes);
+    issueAt(context)(`${parsed.problem}: give ${replyToShape}`);
+    return z.NEVER;
   });
 
-const boundedString = (max: number) => z.string().trim().max(max);
+/** An entry names its Postmark template by alias or by ID, never both. */
+export type TemplateConfig = { usageType: TemplateType; locale?: string } & (
+  | { templateAlias: string; templateId?: undefined }
+  | { templateId: number; templateAlias?: undefined }
+);
 
 export const templateGuard = z
   .object({
@@ -87,62 +83,38 @@ export const templateGuard = z
       z.string().trim().refine(isLanguageTag, 'must be a language tag such as de, pt-BR or zh-Hant')
     ),
   })
-  .superRefine((entry, context): entry is TemplateConfig => {
-    const hasOneReference =
-      (entry.templateAlias === undefined) !== (entry.templateId === undefined);
-
-    if (!hasOneReference) {
-      context.addIssue({
-        code: z.ZodIssueCode.custom,
-        message:
-          'give either templateAlias (the template alias in Postmark) or templateId, not both',
-      });
-    }
-
-    return hasOneReference;
-  });
-
-type TemplateEntry = { usageType: TemplateType; locale?: string };
-
-/** An entry names its Postmark template by alias or by ID, never both. */
-export type TemplateConfig =
-  | (TemplateEntry & { templateAlias: string; templateId?: undefined })
-  | (TemplateEntry & { templateId: number; templateAlias?: undefined });
-
-/** The slot an entry fills, of which each configuration has one: `SignIn (locale de)`. */
-const describeSlot = ({ usageType, locale }: TemplateConfig) =>
-  locale ? `${usageType} (locale ${locale})` : usageType;
-
-const entryKey = ({ usageType, locale }: TemplateConfig) =>
-  `${usageType} ${locale?.toLowerCase() ?? ''}`;
+  .refine(
+    (entry): entry is TemplateConfig =>
+      (entry.templateAlias === undefined) !== (entry.templateId === undefined),
+    'give either templateAlias (the template alias in Postmark) or templateId, not both'
+  );
 
 const checkTemplateMap = (templates: TemplateConfig[], context: z.RefinementCtx) => {
   const missing = requiredUsageTypes.filter(
     (type) => !templates.some(({ usageType, locale }) => usageType === type && !locale)
   );
 
+  const issue = issueAt(context);
+
   if (missing.length > 0) {
-    context.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: `add an entry without locale for ${missing.join(', ')}: Logto needs them for sign-up, sign-in, password reset and the Console test`,
-    });
+    issue(
+      `add an entry without locale for ${missing.join(', ')}: Logto needs them for sign-up, sign-in, password reset and the Console test`
+    );
   }
 
   const seen = new Set<string>();
-  const duplicates = templates.filter((entry) => {
-    const key = entryKey(entry);
-    const repeated = seen.has(key);
-    seen.add(key);
-    return repeated;
+  const repeated = templates.filter(({ usageType, locale }) => {
+    const slot = `${usageType} ${locale?.toLowerCase() ?? ''}`;
+    const isRepeated = seen.has(slot);
+    seen.add(slot);
+    return isRepeated;
   });
 
-  if (duplicates.length > 0) {
-    context.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: `each usage type may appear once per locale; remove the repeated ${duplicates
-        .map((entry) => describeSlot(entry))
-        .join(', ')}`,
-    });
+  if (repeated.length > 0) {
+    const slots = repeated.map(({ usageType, locale }) =>
+      locale ? `${usageType} (locale ${locale})` : usageType
+    );
+    issue(`each usage type may appear once per locale; remove the repeated ${slots.join(', ')}`);
   }
 };
 
@@ -152,33 +124,42 @@ export const templatesGuard = z
   .max(limits.templates, `may have at most ${limits.templates} entries`)
   .pipe(z.array(templateGuard).superRefine(checkTemplateMap));
 
-/** Counts a JSON object's keys before anything reads its entries; too many ends the check there. */
-const boundedObject = (maxKeys: number, example: string) =>
-  z
-    .custom<Record<string, unknown>>(isPlainObject, `must be a JSON object, such as ${example}`)
-    .superRefine((value, context) => {
-      if (Object.keys(value).length > maxKeys) {
-        context.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: `may have at most ${maxKeys} entries`,
-          fatal: true,
-        });
-      }
-    });
+const jsonObject = (example: string) =>
+  z.custom<Record<string, unknown>>(isPlainObject, `must be a JSON object, such as ${example}`);
+
+/** A JSON object whose keys are counted before `check` reads each entry, given the names before. */
+const checkedObject = (
+  maxKeys: number,
+  example: string,
+  check: (name: string, value: unknown, issue: (message: string) => void, before: string[]) => void
+) =>
+  jsonObject(example).superRefine((object, context) => {
+    const names = Object.keys(object);
+
+    if (names.length > maxKeys) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `may have at most ${maxKeys} entries`,
+        fatal: true,
+      });
+      return;
+    }
+
+    for (const [index, [name, value]] of Object.entries(object).entries()) {
+      check(name, value, issueAt(context, [name]), names.slice(0, index));
+    }
+  });
 
 /** Postmark sets these from the connector's other fields, or refuses them from a sender. */
 const reservedHeader =
   /^(?:from|to|cc|bcc|subject|reply-to|sender|date|message-id|return-path|mime-version|content-.*|x-pm-.*)$/i;
 // RFC 9110's token: the characters a header field name may have.
 const headerName = /^[\w!#$%&'*+.^`|~-]+$/;
-const lineBreak = /[\n\r]/;
 
-const checkHeaders = (headers: Record<string, unknown>, context: z.RefinementCtx) => {
-  for (const [name, value] of Object.entries(headers)) {
-    const issue = (message: string) => {
-      context.addIssue({ code: z.ZodIssueCode.custom, path: [name], message });
-    };
-
+const headers = checkedObject(
+  limits.headers,
+  '{ "List-Unsubscribe": "<mailto:unsubscribe@acme.com>" }',
+  (name, value, issue) => {
     if (name.length > limits.headerName || !headerName.test(name)) {
       issue(
         `is not a header name: use letters, digits and - only, at most ${limits.headerName} characters`
@@ -187,51 +168,48 @@ const checkHeaders = (headers: Record<string, unknown>, context: z.RefinementCtx
       issue('is set by the connector or by Postmark; remove it from "headers"');
     } else if (typeof value !== 'string') {
       issue('must have a text value');
-    } else if (value.length > limits.headerValue || lineBreak.test(value)) {
+    } else if (value.length > limits.headerValue || /[\n\r]/.test(value)) {
       issue(`must be one line of at most ${limits.headerValue} characters`);
     }
   }
-};
+);
 
 /** The Metadata keys every send carries. */
-export const connectorMetadataKeys = ['usage_type', 'locale', 'client_ip'] as const;
+const connectorMetadataKeys = new Set(['usage_type', 'locale', 'client_ip']);
 
-const ownKeys = new Set<string>(connectorMetadataKeys);
-
-const checkMetadata = (metadata: Record<string, unknown>, context: z.RefinementCtx) => {
-  const names = new Set(ownKeys);
-
-  for (const [name, value] of Object.entries(metadata)) {
-    const issue = (message: string) => {
-      context.addIssue({ code: z.ZodIssueCode.custom, path: [name], message });
-    };
+const metadata = checkedObject(
+  limits.metadataEntries,
+  '{ "tenant": "acme" }',
+  (name, value, issue, before) => {
     const folded = name.toLowerCase();
 
     if (name.length === 0 || name.length > limits.metadataName) {
       issue(`needs a name of 1 to ${limits.metadataName} characters (Postmark's limit)`);
-    } else if (names.has(folded)) {
-      issue(
-        ownKeys.has(folded)
-          ? 'is set by the connector on every email; choose another name'
-          : 'repeats a name that differs only in case, which Postmark refuses'
-      );
+    } else if (connectorMetadataKeys.has(folded)) {
+      issue('is set by the connector on every email; choose another name');
+    } else if (before.some((earlier) => earlier.toLowerCase() === folded)) {
+      issue('repeats a name that differs only in case, which Postmark refuses');
     } else if (typeof value !== 'string' || value.length > limits.metadataValue) {
       issue(`must be text of at most ${limits.metadataValue} characters (Postmark's limit)`);
     }
-
-    names.add(folded);
   }
-};
+);
 
+// Zod's enum wants a tuple that is not empty; each list of choices is a literal that is not.
+const choice = <T extends string>(choices: ReadonlyArray<{ value: T }>) =>
+  // eslint-disable-next-line no-restricted-syntax
+  z.enum(choices.map(({ value }) => value) as [T, ...T[]]);
+const trackOpensChoice = choice(trackOpensChoices);
+
+// The server's setting sends nothing, so that Postmark applies its own.
 const trackOpens = z
-  .union([z.boolean(), z.enum(trackOpensValues)], {
-    errorMap: () => ({ message: `must be ${trackOpensValues.join(', ')}, true or false` }),
+  .union([z.boolean(), trackOpensChoice], {
+    errorMap: () => ({ message: `must be ${trackOpensChoice.options.join(', ')}, true or false` }),
   })
-  .transform((value) => (typeof value === 'boolean' ? value : trackOpensByChoice[value]));
-
-const trackLinks = z
-  .enum(trackLinksValues)
-  .transform((value) => (value === serverSetting ? undefined : value));
+  .transform((value) => (value === serverSetting ? undefined : value === true || value === 'On'));
+const trackLinks = choice(trackLinksChoices).transform((value) =>
+  value === serverSetting ? undefined : value
+);
 
 const configShape = 'must be an object with serverToken, fromEmail and templates';
 
@@ -255,21 +233,12 @@ export const postmarkConfigGuard = z.object(
     trackOpens: optional(trackOpens),
     trackLinks: optional(trackLinks),
     tag: optional(boundedString(limits.tag)),
-    templateModel: optional(
-      z.custom<Record<string, unknown>>(
-        isPlainObject,
-        'must be a JSON object, such as { "product_name": "Acme" }'
-      )
-    ),
-    metadata: optional(
-      boundedObject(limits.metadataEntries, '{ "tenant": "acme" }').superRefine(checkMetadata)
-    ),
+    templateModel: optional(jsonObject('{ "product_name": "Acme" }')),
+    metadata: optional(metadata),
     headers: optional(
-      boundedObject(limits.headers, '{ "List-Unsubscribe": "<mailto:unsubscribe@acme.com>" }')
-        .superRefine(checkHeaders)
-        .transform((headers) =>
-          Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)]))
-        )
+      headers.transform((headers) =>
+        Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)]))
+      )
     ),
     recordClientIp: optional(z.boolean()),
   },

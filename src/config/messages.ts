@@ -5,6 +5,9 @@ import { ConnectorErrorCodes } from '@logto/connector-kit';
 import { defaultMetadata } from '../constant.js';
 import { connectorError, maxFirstSentence, sentence } from '../errors/connector-error.js';
 
+/** Enough issues to act on; a form with hundreds of wrong entries needs the first few fixed. */
+const shownIssues = 10;
+
 const formatPath = (path: ReadonlyArray<string | number>) =>
   path
     .map((key, index) => (typeof key === 'number' ? `[${key}]` : index ? `.${key}` : key))
@@ -15,21 +18,9 @@ const labelOf = (key: string | number | undefined) =>
 
 /** Names a field as the Console's form does, with its key for JSON editors: `Sender (fromEmail)`. */
 const describeIssue = ({ path, message }: ZodIssue) => {
-  if (path.length === 0) {
-    return message;
-  }
-
   const label = labelOf(path[0]);
-  return `${label ? `${label} (${formatPath(path)})` : formatPath(path)}: ${message}`;
-};
-
-/** Enough issues to act on; a form with hundreds of wrong entries needs the first few fixed. */
-const shownIssues = 10;
-
-const describeZodError = ({ issues }: ZodError) => {
-  const shown = issues.slice(0, shownIssues).map((issue) => describeIssue(issue));
-  const more = issues.length - shown.length;
-  return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ');
+  const field = label ? `${label} (${formatPath(path)})` : formatPath(path);
+  return path.length > 0 ? `${field}: ${message}` : message;
 };
 
 /** A field as the first sentence names it: `"Sender" (fromEmail)`. */
@@ -50,9 +41,8 @@ const whatToFix = (issues: ZodIssue[]) => {
   const sentenceFor = (shown: number) => {
     const more = keys.length - shown;
     const names = keys.slice(0, shown).map((key) => nameField(key));
-    return more > 0
-      ? `Correct ${names.join(', ')} and ${more} more field${more > 1 ? 's' : ''} in the connector's settings.`
-      : `Correct ${listed(names)} in the connector's settings.`;
+    const fields = more > 0 ? [...names, `${more} more field${more > 1 ? 's' : ''}`] : names;
+    return `Correct ${listed(fields)} in the connector's settings.`;
   };
   // No more names than the issues that follow name, and no more than fit.
   const fits = keys
@@ -62,8 +52,10 @@ const whatToFix = (issues: ZodIssue[]) => {
   return keys.length > 0 ? (fits ?? sentenceFor(1)) : undefined;
 };
 
-export const invalidConfig = (error: ZodError) => {
-  const fix = whatToFix(error.issues);
-  const detail = sentence(describeZodError(error));
+export const invalidConfig = ({ issues }: ZodError) => {
+  const more = issues.length - shownIssues;
+  const shown = issues.slice(0, shownIssues).map((issue) => describeIssue(issue));
+  const detail = sentence(`${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);
+  const fix = whatToFix(issues);
   return connectorError(ConnectorErrorCodes.InvalidConfig, fix ? `${fix} ${detail}` : detail);
 };

@@ -16,17 +16,8 @@ export const parseConfig = (input: unknown): PostmarkConfig => {
 /** Saved configurations kept parsed; a process sees one or a few, so a few slots are plenty. */
 export const savedConfigSlots = 8;
 
+// Least recently used first: a Map keeps the order entries were set in.
 const parsedByText = new Map<string, PostmarkConfig>();
-
-const remember = (text: string, config: PostmarkConfig) => {
-  if (parsedByText.size >= savedConfigSlots) {
-    const [oldest] = parsedByText.keys();
-    parsedByText.delete(oldest ?? '');
-  }
-
-  parsedByText.set(text, config);
-  return config;
-};
 
 const jsonOf = (input: unknown) => {
   try {
@@ -37,10 +28,9 @@ const jsonOf = (input: unknown) => {
 };
 
 /**
- * `parseConfig` for the saved configuration, parsed once for the whole process. Logto builds a
- * new connector and reads the configuration anew for every email, so the cache lives in the
- * module, keyed by the configuration's JSON text: any change makes a new key, and so can never
- * meet a stale result. What is parsed is that text, so a hit and a miss give the same result.
+ * `parseConfig` for the saved configuration, once per process: Logto builds a new connector and
+ * reads the configuration anew for every email. The key is the configuration's JSON text, which
+ * any change changes, and that text is what is parsed, so a hit and a miss give the same result.
  */
 export const parseSavedConfig = (input: unknown): PostmarkConfig => {
   const text = jsonOf(input);
@@ -49,14 +39,14 @@ export const parseSavedConfig = (input: unknown): PostmarkConfig => {
     return parseConfig(input);
   }
 
-  const known = parsedByText.get(text);
+  const config = parsedByText.get(text) ?? parseConfig(JSON.parse(text));
+  parsedByText.delete(text);
+  parsedByText.set(text, config);
 
-  if (known) {
-    // Most recently used last, so that the oldest is the one to go.
-    parsedByText.delete(text);
-    parsedByText.set(text, known);
-    return known;
+  if (parsedByText.size > savedConfigSlots) {
+    const [oldest = ''] = parsedByText.keys();
+    parsedByText.delete(oldest);
   }
 
-  return remember(text, parseConfig(JSON.parse(text)));
+  return config;
 };
