@@ -7,117 +7,79 @@
  */
 
 export const mustachioLimits = {
-  /** Characters of one field; a look-up answer is already capped at about this size. */
-  text: 2 * 1024 * 1024,
-  /** Sections inside sections; real templates nest two or three. */
-  depth: 16,
-  /** Characters of one name inside a tag. */
-  name: 128,
-  /** Different variables in one template. */
-  variables: 1000,
+  text: 2 * 1024 * 1024, // Characters of one field; a look-up answer is already capped about there
+  depth: 16, // Sections inside sections; real templates nest two or three
+  name: 128, // Characters of one name inside a tag
+  variables: 1000, // Different variables in one template
 } as const;
 
-export type TemplateReading = {
-  /** Every variable the template refers to, as a path from the model's root, in order. */
-  used: string[];
-  /** The paths whose value the template prints (not only tests). */
-  shown: string[];
-  /** Why the reading stopped early, when it did. */
-  problem?: string;
-};
+/** Paths from the model's root, in order: every one the template uses, and those it prints. */
+type TemplateReading = { used: string[]; shown: string[]; problem?: string };
 
 type Scope = { path: string; depth: number; parent?: Scope };
 
-const segmentPattern = /^[\p{L}\p{N}_$-]+$/u;
-
-const parentSteps = /^(?:\.\.\/)*/;
-
-const isName = (name: string) => name.split('.').every((segment) => segmentPattern.test(segment));
+const isName = (name: string) =>
+  name.split('.').every((segment) => /^[\p{L}\p{N}_$-]+$/u.test(segment));
 
 /** Resolves a tag's name against the sections around it; `undefined` for what is no variable. */
-const resolve = (name: string, scope: Scope): string | undefined => {
+const resolve = (name: string, scope: Scope) => {
   // An empty name, or one of Mustachio's own (`@index`, `@content`), is no name: isName refuses it.
   if (name.length > mustachioLimits.name) {
     return;
   }
 
-  const steps = parentSteps.exec(name)?.[0].length ?? 0;
+  const steps = /^(?:\.\.\/)*/.exec(name)?.[0].length ?? 0;
   const rest = name.slice(steps);
   const base = Array.from({ length: steps / 3 }).reduce<Scope | undefined>(
     (current) => current?.parent,
     scope
   );
 
-  if (!base) {
-    return;
-  }
-
-  if (rest === '.' || rest === 'this') {
+  if (base && (rest === '.' || rest === 'this')) {
     return base.path || undefined;
   }
 
-  if (!isName(rest)) {
-    return;
+  if (base && isName(rest)) {
+    return base.path ? `${base.path}.${rest}` : rest;
   }
-
-  return base.path ? `${base.path}.${rest}` : rest;
 };
 
-type Tag = { sigil: string; name: string; raw: boolean };
-
-const readTag = (content: string, raw: boolean): Tag => {
-  const trimmed = content.trim();
-  const sigil = raw ? '' : trimmed.slice(0, 1);
-
-  if ('#^/!&>'.includes(sigil) && sigil !== '') {
-    const name = trimmed.slice(1).trim();
-    return sigil === '#' && name.startsWith('each ')
-      ? { sigil: 'each', name: name.slice(5).trim(), raw }
-      : { sigil, name, raw };
-  }
-
-  return { sigil: '', name: trimmed, raw };
-};
-
-/** Where the next tag starts and ends: `{{…}}` or `{{{…}}}`; `undefined` when none is complete. */
+/** The next complete tag, `{{…}}` or `{{{…}}}` (which only prints), and where reading goes on. */
 const nextTag = (text: string, from: number) => {
   const start = text.indexOf('{{', from);
-
-  if (start === -1) {
-    return;
-  }
-
-  const raw = text.startsWith('{{{', start);
-  const closer = raw ? '}}}' : '}}';
-  const contentStart = start + closer.length;
-  const end = text.indexOf(closer, contentStart);
+  const closer = text.startsWith('{{{', start) ? '}}}' : '}}';
+  const end = start === -1 ? -1 : text.indexOf(closer, start + closer.length);
 
   if (end === -1) {
     return;
   }
 
-  return { tag: readTag(text.slice(contentStart, end), raw), next: end + closer.length };
+  const content = text.slice(start + closer.length, end).trim();
+  const sigil = closer === '}}' && /^[!#&/>^]/.test(content) ? content.charAt(0) : '';
+  const name = content.slice(sigil.length).trim();
+  const next = end + closer.length;
+  return sigil === '#' && name.startsWith('each ')
+    ? { sigil: 'each', name: name.slice(5).trim(), next }
+    : { sigil, name, next };
 };
 
-const enter = (scope: Scope, tag: Tag, path: string | undefined): Scope => ({
-  // An inverted section renders only when its value is missing: names inside keep the scope.
-  path: tag.sigil === '^' ? scope.path : (path ?? scope.path),
-  depth: scope.depth + 1,
-  parent: scope,
-});
-
-const opensSection = (tag: Tag) => tag.sigil === '#' || tag.sigil === 'each' || tag.sigil === '^';
-const printsValue = (tag: Tag) => tag.sigil === '' || tag.sigil === '&';
+const opens = (sigil: string) => sigil === '#' || sigil === 'each' || sigil === '^';
+const prints = (sigil: string) => sigil === '' || sigil === '&';
 
 /** The scope after a tag, or why reading stops there. */
-const scopeAfter = (scope: Scope, tag: Tag, path: string | undefined): Scope | string => {
-  if (opensSection(tag)) {
-    return scope.depth >= mustachioLimits.depth
-      ? `nests sections deeper than ${mustachioLimits.depth}`
-      : enter(scope, tag, path);
+const scopeAfter = (scope: Scope, sigil: string, path: string | undefined): Scope | string => {
+  if (!opens(sigil)) {
+    return sigil === '/' ? (scope.parent ?? scope) : scope;
   }
 
-  return tag.sigil === '/' ? (scope.parent ?? scope) : scope;
+  return scope.depth >= mustachioLimits.depth
+    ? `nests sections deeper than ${mustachioLimits.depth}`
+    : {
+        // An inverted section renders only when its value is missing: names inside keep the scope.
+        path: sigil === '^' ? scope.path : (path ?? scope.path),
+        depth: scope.depth + 1,
+        parent: scope,
+      };
 };
 
 export const readTemplate = (text: string): TemplateReading => {
@@ -137,17 +99,16 @@ export const readTemplate = (text: string): TemplateReading => {
 
   for (
     // eslint-disable-next-line @silverhand/fp/no-let
-    let found = nextTag(text, 0);
-    found;
+    let tag = nextTag(text, 0);
+    tag;
     // eslint-disable-next-line @silverhand/fp/no-mutation
-    found = nextTag(text, found.next)
+    tag = nextTag(text, tag.next)
   ) {
-    const { tag } = found;
     const path = resolve(tag.name, scope);
 
-    if (path !== undefined && (printsValue(tag) || opensSection(tag))) {
+    if (path !== undefined && (prints(tag.sigil) || opens(tag.sigil))) {
       used.add(path);
-      (printsValue(tag) ? shown : used).add(path);
+      (prints(tag.sigil) ? shown : used).add(path);
     }
 
     if (used.size > mustachioLimits.variables) {
@@ -155,7 +116,7 @@ export const readTemplate = (text: string): TemplateReading => {
     }
 
     // eslint-disable-next-line @silverhand/fp/no-mutation
-    scope = scopeAfter(scope, tag, path);
+    scope = scopeAfter(scope, tag.sigil, path);
 
     if (typeof scope === 'string') {
       return result(scope);
