@@ -1,9 +1,8 @@
 /**
- * Reads which variables a Postmark template (Mustachio) uses, without rendering it.
- *
- * One pass from left to right; every search starts where the last tag ended, so the time is
- * linear in the text. Text that is not a well-formed tag is left as text, as Postmark would print
- * it, and what cannot be read in bounded work (deep nesting, a flood of names) is reported.
+ * Reads which variables a Postmark template (Mustachio) uses, without rendering it, in one pass:
+ * every search starts where the last tag ended, so the time is linear in the text. Text that is
+ * not a well-formed tag stays text, as Postmark prints it, and what cannot be read in bounded work
+ * (deep nesting, a flood of names) is reported.
  */
 
 export const mustachioLimits = {
@@ -16,13 +15,11 @@ export const mustachioLimits = {
 /** Paths from the model's root, in order: every one the template uses, and those it prints. */
 type TemplateReading = { used: string[]; shown: string[]; problem?: string };
 
-type Scope = { path: string; depth: number; parent?: Scope };
-
 const isName = (name: string) =>
   name.split('.').every((segment) => /^[\p{L}\p{N}_$-]+$/u.test(segment));
 
-/** Resolves a tag's name against the sections around it; `undefined` for what is no variable. */
-const resolve = (name: string, scope: Scope) => {
+/** A tag's name as a path from the root, in `scopes`: the root's and each open section's path. */
+const resolve = (name: string, scopes: string[]) => {
   // An empty name, or one of Mustachio's own (`@index`, `@content`), is no name: isName refuses it.
   if (name.length > mustachioLimits.name) {
     return;
@@ -30,17 +27,14 @@ const resolve = (name: string, scope: Scope) => {
 
   const steps = /^(?:\.\.\/)*/.exec(name)?.[0].length ?? 0;
   const rest = name.slice(steps);
-  const base = Array.from({ length: steps / 3 }).reduce<Scope | undefined>(
-    (current) => current?.parent,
-    scope
-  );
+  const base = scopes.at(-1 - steps / 3);
 
-  if (base && (rest === '.' || rest === 'this')) {
-    return base.path || undefined;
+  if (base !== undefined && (rest === '.' || rest === 'this')) {
+    return base || undefined;
   }
 
-  if (base && isName(rest)) {
-    return base.path ? `${base.path}.${rest}` : rest;
+  if (base !== undefined && isName(rest)) {
+    return base ? `${base}.${rest}` : rest;
   }
 };
 
@@ -66,20 +60,17 @@ const nextTag = (text: string, from: number) => {
 const opens = (sigil: string) => sigil === '#' || sigil === 'each' || sigil === '^';
 const prints = (sigil: string) => sigil === '' || sigil === '&';
 
-/** The scope after a tag, or why reading stops there. */
-const scopeAfter = (scope: Scope, sigil: string, path: string | undefined): Scope | string => {
+/** The scopes after a tag, or why reading stops there. */
+const scopesAfter = (scopes: string[], sigil: string, path: string | undefined) => {
   if (!opens(sigil)) {
-    return sigil === '/' ? (scope.parent ?? scope) : scope;
+    return sigil === '/' && scopes.length > 1 ? scopes.slice(0, -1) : scopes;
   }
 
-  return scope.depth >= mustachioLimits.depth
+  const scope = scopes.at(-1) ?? '';
+  return scopes.length > mustachioLimits.depth
     ? `nests sections deeper than ${mustachioLimits.depth}`
-    : {
-        // An inverted section renders only when its value is missing: names inside keep the scope.
-        path: sigil === '^' ? scope.path : (path ?? scope.path),
-        depth: scope.depth + 1,
-        parent: scope,
-      };
+    : // An inverted section renders only when its value is missing: names inside keep the scope.
+      [...scopes, sigil === '^' ? scope : (path ?? scope)];
 };
 
 export const readTemplate = (text: string): TemplateReading => {
@@ -95,7 +86,7 @@ export const readTemplate = (text: string): TemplateReading => {
     ...(problem && { problem }),
   });
   // eslint-disable-next-line @silverhand/fp/no-let
-  let scope: Scope | string = { path: '', depth: 0 };
+  let scopes: string[] | string = [''];
 
   for (
     // eslint-disable-next-line @silverhand/fp/no-let
@@ -104,7 +95,7 @@ export const readTemplate = (text: string): TemplateReading => {
     // eslint-disable-next-line @silverhand/fp/no-mutation
     tag = nextTag(text, tag.next)
   ) {
-    const path = resolve(tag.name, scope);
+    const path = resolve(tag.name, scopes);
 
     if (path !== undefined && (prints(tag.sigil) || opens(tag.sigil))) {
       used.add(path);
@@ -116,10 +107,10 @@ export const readTemplate = (text: string): TemplateReading => {
     }
 
     // eslint-disable-next-line @silverhand/fp/no-mutation
-    scope = scopeAfter(scope, tag.sigil, path);
+    scopes = scopesAfter(scopes, tag.sigil, path);
 
-    if (typeof scope === 'string') {
-      return result(scope);
+    if (typeof scopes === 'string') {
+      return result(scopes);
     }
   }
 
