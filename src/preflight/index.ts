@@ -15,32 +15,29 @@ import { entryProblems } from './template-content.js';
  */
 export const checkTemplates = async (
   config: PostmarkConfig,
-  {
-    deadlineAt,
-    getI18nEmailTemplate,
-  }: { deadlineAt?: number; getI18nEmailTemplate?: GetI18nEmailTemplate } = {}
+  options: { deadlineAt?: number; getI18nEmailTemplate?: GetI18nEmailTemplate } = {}
 ) => {
+  const call = { config, deadlineAt: options.deadlineAt };
   // Alone and first: a rejected token ends the test after one request.
-  await checkMessageStream(config, deadlineAt);
+  await checkMessageStream(call);
 
   // Logto serves a usage type from its own custom email template where it has one.
   const served = await Promise.all(
     config.templates.map(async ({ usageType, locale }) =>
-      findCustomTemplate(getI18nEmailTemplate, usageType, locale)
+      findCustomTemplate(options.getI18nEmailTemplate, usageType, locale)
     )
   );
   const entries = config.templates.filter((_, index) => !served[index]);
   const keys = [...new Set(entries.map((entry) => templateKey(entry)))];
-  const found = await lookUpTemplates(keys, 'template', config, deadlineAt);
-  const missing = entries.filter((entry) => found.missing.includes(templateKey(entry)));
+  const templates = await lookUpTemplates(keys, 'template', call);
+  const missing = entries.filter((entry) => !templates.has(templateKey(entry)));
 
   if (missing.length > 0) {
-    const [first] = missing;
-    const list = missing.map((entry) => describeEntry(entry)).join('; ');
+    const names = missing.map((entry) => describeEntry(entry)).join('; ');
     throw preflightError(
-      first && missing.length === 1
-        ? `Postmark has no template for ${describeEntry(first)}: create it there, or fix "Templates".`
-        : `Postmark has none of ${missing.length} templates: create them there, or fix "Templates". They are ${list}.`,
+      missing.length === 1
+        ? `Postmark has no template for ${names}: create it there, or fix "Templates".`
+        : `Postmark has none of ${missing.length} templates: create them there, or fix "Templates". They are ${names}.`,
       {
         missing: missing.map(({ usageType, locale, templateAlias, templateId }) => ({
           usageType,
@@ -53,7 +50,7 @@ export const checkTemplates = async (
     );
   }
 
-  const unreadable = keys.filter((key) => !found.templates.get(key));
+  const unreadable = keys.filter((key) => !templates.get(key));
 
   if (unreadable.length > 0) {
     throw preflightError(
@@ -62,15 +59,13 @@ export const checkTemplates = async (
     );
   }
 
-  const layoutKeys = [...found.templates.values()].flatMap((template) =>
+  const layoutKeys = [...templates.values()].flatMap((template) =>
     template?.LayoutTemplate && template.TemplateType !== 'Layout' ? [template.LayoutTemplate] : []
   );
-  const layouts = await lookUpTemplates([...new Set(layoutKeys)], 'layout', config, deadlineAt);
+  const layouts = await lookUpTemplates([...new Set(layoutKeys)], 'layout', call);
   const problems = entries.flatMap((entry) => {
-    const template = found.templates.get(templateKey(entry));
-    return template
-      ? entryProblems(entry, template, layouts.templates, config.templateModel ?? {})
-      : [];
+    const template = templates.get(templateKey(entry));
+    return template ? entryProblems(entry, template, layouts, config.templateModel ?? {}) : [];
   });
 
   if (problems.length > 0) {

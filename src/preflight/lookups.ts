@@ -11,6 +11,7 @@ import { parseJson } from '../postmark/json.js';
 import type { PostmarkConfig } from '../types.js';
 
 type Failure = Extract<PostmarkAnswer, { ok: false }>;
+type Call = { config: PostmarkConfig; deadlineAt?: number };
 
 const storedTemplateGuard = z.object({
   Subject: z.string().nullish(),
@@ -22,10 +23,7 @@ const storedTemplateGuard = z.object({
 
 export type StoredTemplate = z.infer<typeof storedTemplateGuard>;
 
-const messageStreamGuard = z.object({
-  MessageStreamType: z.string(),
-  ArchivedAt: z.string().nullish(),
-});
+const streamGuard = z.object({ MessageStreamType: z.string(), ArchivedAt: z.string().nullish() });
 
 const templateNotFound = 1101;
 const streamNotFound = 1226;
@@ -47,9 +45,8 @@ export const preflightError = (
 ) => connectorError(code, `${description} Nothing was sent.`, details, advice);
 
 /**
- * A failed look-up: what to fix first, as for a send (a rejected token, a proxy's page, the
- * network), then which look-up it was. Postmark's own refusal of a look-up says nothing about an
- * email, so it gets words of its own.
+ * A failed look-up in a send's words (a rejected token, a proxy's page, the network), and which it
+ * was; Postmark's refusal of the look-up itself says nothing about an email, so it gets its own.
  */
 const lookUpFailed = (failure: Failure, what: string, config: PostmarkConfig) => {
   const context = { from: config.fromEmail, to: '', usageType: TemplateType.Generic };
@@ -65,7 +62,7 @@ const lookUpFailed = (failure: Failure, what: string, config: PostmarkConfig) =>
   return preflightError(words, details, code, advice);
 };
 
-const lookUp = async (path: string, name: string, config: PostmarkConfig, deadlineAt?: number) =>
+const lookUp = async (path: string, name: string, { config, deadlineAt }: Call) =>
   callPostmark({
     method: 'GET',
     path: `${path}/${encodeURIComponent(name)}`,
@@ -74,10 +71,10 @@ const lookUp = async (path: string, name: string, config: PostmarkConfig, deadli
     maxAnswerBytes: maxTemplateAnswerBytes,
   });
 
-export const checkMessageStream = async (config: PostmarkConfig, deadlineAt?: number) => {
-  const stream = config.messageStream ?? 'outbound';
+export const checkMessageStream = async (call: Call) => {
+  const stream = call.config.messageStream ?? 'outbound';
   const what = `the message stream "${clip(stream)}"`;
-  const answer = await lookUp(messageStreamPath, stream, config, deadlineAt);
+  const answer = await lookUp(messageStreamPath, stream, call);
 
   if (isMissing(answer, streamNotFound)) {
     throw preflightError(
@@ -87,10 +84,10 @@ export const checkMessageStream = async (config: PostmarkConfig, deadlineAt?: nu
   }
 
   if (!answer.ok) {
-    throw lookUpFailed(answer, what, config);
+    throw lookUpFailed(answer, what, call.config);
   }
 
-  const found = parseJson(messageStreamGuard, answer.body);
+  const found = parseJson(streamGuard, answer.body);
 
   if (!found) {
     throw preflightError(
@@ -111,15 +108,11 @@ export const checkMessageStream = async (config: PostmarkConfig, deadlineAt?: nu
 };
 
 /**
- * Looks up each key once, a few at a time, and throws the first failure in the keys' order. After
- * one, no new look-up starts: with a rejected token, every further one would fail the same way.
+ * Each key's template, looked up once, a few at a time: `undefined` where the answer is none, left
+ * out where Postmark has none. Throws the first failure in the keys' order; after one, no new
+ * look-up starts: with a rejected token, every further one would fail the same way.
  */
-export const lookUpTemplates = async (
-  keys: string[],
-  what: 'template' | 'layout',
-  config: PostmarkConfig,
-  deadlineAt?: number
-) => {
+export const lookUpTemplates = async (keys: string[], what: 'template' | 'layout', call: Call) => {
   const answers = new Map<string, PostmarkAnswer>();
   const pending = keys.values();
   // eslint-disable-next-line @silverhand/fp/no-let
@@ -132,31 +125,26 @@ export const lookUpTemplates = async (
       }
 
       // eslint-disable-next-line no-await-in-loop
-      const answer = await lookUp(templatePath, key, config, deadlineAt);
+      const answer = await lookUp(templatePath, key, call);
       answers.set(key, answer);
       // eslint-disable-next-line @silverhand/fp/no-mutation
       stopped ||= isFailure(answer);
     }
   };
 
-  await Promise.all(
-    Array.from({ length: Math.min(limits.templateLookups, keys.length) }, async () => worker())
+  const workers = Math.min(limits.templateLookups, keys.length);
+  await Promise.all(Array.from({ length: workers }, async () => worker()));
+
+  return new Map(
+    keys.flatMap((key) => {
+      const answer = answers.get(key);
+
+      if (isFailure(answer)) {
+        throw lookUpFailed(answer, `the ${what} "${clip(key)}"`, call.config);
+      }
+
+      const template = answer?.ok ? parseJson(storedTemplateGuard, answer.body) : undefined;
+      return isMissing(answer, templateNotFound) ? [] : [[key, template] as const];
+    })
   );
-
-  for (const key of keys) {
-    const answer = answers.get(key);
-
-    if (isFailure(answer)) {
-      throw lookUpFailed(answer, `the ${what} "${clip(key)}"`, config);
-    }
-  }
-
-  const read = (answer?: PostmarkAnswer) =>
-    answer?.ok ? parseJson(storedTemplateGuard, answer.body) : undefined;
-  return {
-    /** The keys Postmark has no template for. */
-    missing: keys.filter((key) => isMissing(answers.get(key), templateNotFound)),
-    /** Each key's template; `undefined` where the answer is none. */
-    templates: new Map(keys.map((key) => [key, read(answers.get(key))])),
-  };
 };

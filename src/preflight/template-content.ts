@@ -59,10 +59,8 @@ export const entryProblems = (
     (path) => !isFilled(path, entry.usageType, fixed)
   );
   const [only = ''] = unfilled;
-  const named = `${unfilled
-    .slice(0, 10)
-    .map((path) => `{{${path}}}`)
-    .join(', ')}${unfilled.length > 10 ? ` and ${unfilled.length - 10} more` : ''}`;
+  const named = unfilled.slice(0, 10).map((path) => `{{${path}}}`);
+  const more = unfilled.length > 10 ? ` and ${unfilled.length - 10} more` : '';
 
   return [
     !readings.some(({ shown }) => shown.includes(essential)) &&
@@ -72,6 +70,6 @@ export const entryProblems = (
         unfilled.length === 1
           ? `Add {{${clip(only, 24)}}} to "Fixed template values", or remove it from ${name}.`
           : `Add ${unfilled.length} variables to "Fixed template values", or remove them from ${name}.`
-      } It uses ${named}, which Logto does not send for ${entry.usageType}.`,
+      } It uses ${named.join(', ')}${more}, which Logto does not send for ${entry.usageType}.`,
   ].filter((problem) => typeof problem === 'string');
 };
