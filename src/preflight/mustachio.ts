@@ -51,13 +51,12 @@ const nextTag = (text: string, from: number) => {
   const content = text.slice(start + closer.length, end).trim();
   const sigil = closer === '}}' && /^[!#&/>^]/.test(content) ? content.charAt(0) : '';
   const name = content.slice(sigil.length).trim();
-  const next = end + closer.length;
-  return sigil === '#' && name.startsWith('each ')
-    ? { sigil: 'each', name: name.slice(5).trim(), next }
-    : { sigil, name, next };
+  // `{{#each items}}` opens a section on `items`, as `{{#items}}` does.
+  const each = sigil === '#' && name.startsWith('each ');
+  return { sigil, name: each ? name.slice(5).trim() : name, next: end + closer.length };
 };
 
-const opens = (sigil: string) => sigil === '#' || sigil === 'each' || sigil === '^';
+const opens = (sigil: string) => sigil === '#' || sigil === '^';
 const prints = (sigil: string) => sigil === '' || sigil === '&';
 
 /** The scopes after a tag, or why reading stops there. */
