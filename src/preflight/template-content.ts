@@ -59,6 +59,10 @@ export const entryProblems = (
     (path) => !isFilled(path, entry.usageType, fixed)
   );
   const [only = ''] = unfilled;
+  const fix =
+    unfilled.length === 1
+      ? `Add {{${clip(only, 24)}}} to "Fixed template values", or remove it from ${name}.`
+      : `Add ${unfilled.length} variables to "Fixed template values", or remove them from ${name}.`;
   const named = unfilled.slice(0, 10).map((path) => `{{${path}}}`);
   const more = unfilled.length > 10 ? ` and ${unfilled.length - 10} more` : '';
 
@@ -66,10 +70,6 @@ export const entryProblems = (
     !readings.some(({ shown }) => shown.includes(essential)) &&
       `Put {{${essential}}} in the subject or body of ${name}, or users get no ${essential}. Logto fills "${essential}", under no other name.`,
     unfilled.length > 0 &&
-      `${
-        unfilled.length === 1
-          ? `Add {{${clip(only, 24)}}} to "Fixed template values", or remove it from ${name}.`
-          : `Add ${unfilled.length} variables to "Fixed template values", or remove them from ${name}.`
-      } It uses ${named.join(', ')}${more}, which Logto does not send for ${entry.usageType}.`,
+      `${fix} It uses ${named.join(', ')}${more}, which Logto does not send for ${entry.usageType}.`,
   ].filter((problem) => typeof problem === 'string');
 };
