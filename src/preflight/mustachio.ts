@@ -1,8 +1,7 @@
 /**
  * Reads which variables a Postmark template (Mustachio) uses, without rendering it, in one pass:
- * every search starts where the last tag ended, so the time is linear in the text. Text that is
- * not a well-formed tag stays text, as Postmark prints it, and what cannot be read in bounded work
- * (deep nesting, a flood of names) is reported.
+ * each search starts where the last tag ended, so the time is linear in the text. Malformed tags
+ * stay text, as Postmark prints them; past the limits below, reading stops with a reason.
  */
 
 export const mustachioLimits = {
