@@ -1,36 +1,12 @@
 import { ConnectorErrorCodes, type GetI18nEmailTemplate } from '@logto/connector-kit';
 
 import { maxTemplateAnswerBytes } from '../constant.js';
-import { clip, connectorError } from '../errors/connector-error.js';
+import { clip } from '../errors/connector-error.js';
 import { describeEntry, findCustomTemplate, templateKey } from '../template.js';
 import type { PostmarkConfig } from '../types.js';
 
-import {
-  type Call,
-  checkMessageStream,
-  contentProblem,
-  isMissing,
-  lookUpTemplates,
-  nothingSent,
-  readAnswers,
-  templateNotFound,
-  throwFirstFailure,
-} from './lookups.js';
+import { checkMessageStream, lookUpTemplates, preflightError } from './lookups.js';
 import { entryProblems } from './template-content.js';
-
-/** Only entries whose usage type Logto does not serve from its own custom email templates. */
-const entriesForPostmark = async (
-  config: PostmarkConfig,
-  getI18nEmailTemplate?: GetI18nEmailTemplate
-) => {
-  const served = await Promise.all(
-    config.templates.map(async ({ usageType, locale }) =>
-      Boolean(await findCustomTemplate(getI18nEmailTemplate, usageType, locale))
-    )
-  );
-
-  return config.templates.filter((_, index) => !served[index]);
-};
 
 /**
  * The Console test's preflight: the message stream, then every template Logto may send through
@@ -39,32 +15,29 @@ const entriesForPostmark = async (
  */
 export const checkTemplates = async (
   config: PostmarkConfig,
-  { deadlineAt, getI18nEmailTemplate }: Call & { getI18nEmailTemplate?: GetI18nEmailTemplate } = {}
+  options: { deadlineAt?: number; getI18nEmailTemplate?: GetI18nEmailTemplate } = {}
 ) => {
-  const call = { deadlineAt };
+  const call = { config, deadlineAt: options.deadlineAt };
   // Alone and first: a rejected token ends the test after one request.
-  await checkMessageStream(config, call);
+  await checkMessageStream(call);
 
-  const entries = await entriesForPostmark(config, getI18nEmailTemplate);
+  // Logto serves a usage type from its own custom email template where it has one.
+  const served = await Promise.all(
+    config.templates.map(async ({ usageType, locale }) =>
+      findCustomTemplate(options.getI18nEmailTemplate, usageType, locale)
+    )
+  );
+  const entries = config.templates.filter((_, index) => !served[index]);
   const keys = [...new Set(entries.map((entry) => templateKey(entry)))];
-  const answers = await lookUpTemplates(keys, config, call);
-  throwFirstFailure(keys, answers, config, (key) => `the template "${clip(key)}"`);
-
-  const missing = entries.filter((entry) => {
-    const answer = answers.get(templateKey(entry));
-    return answer && isMissing(answer, templateNotFound);
-  });
+  const templates = await lookUpTemplates(keys, 'template', call);
+  const missing = entries.filter((entry) => !templates.has(templateKey(entry)));
 
   if (missing.length > 0) {
-    const [first] = missing;
-    const list = missing.map((entry) => describeEntry(entry)).join('; ');
-    throw connectorError(
-      ConnectorErrorCodes.TemplateNotFound,
-      `${
-        first && missing.length === 1
-          ? `Postmark has no template for ${describeEntry(first)}: create it there, or fix "Templates".`
-          : `Postmark has none of ${missing.length} templates: create them there, or fix "Templates". They are ${list}.`
-      } ${nothingSent}`,
+    const names = missing.map((entry) => describeEntry(entry)).join('; ');
+    throw preflightError(
+      missing.length === 1
+        ? `Postmark has no template for ${names}: create it there, or fix "Templates".`
+        : `Postmark has none of ${missing.length} templates: create them there, or fix "Templates". They are ${names}.`,
       {
         missing: missing.map(({ usageType, locale, templateAlias, templateId }) => ({
           usageType,
@@ -72,54 +45,30 @@ export const checkTemplates = async (
           templateAlias,
           templateId,
         })),
-      }
+      },
+      ConnectorErrorCodes.TemplateNotFound
     );
   }
 
-  const stored = readAnswers(keys, answers);
-  const unreadable = keys.filter((key) => !stored.get(key));
+  const unreadable = keys.filter((key) => !templates.get(key));
 
   if (unreadable.length > 0) {
-    throw contentProblem(
+    throw preflightError(
       `Check the template "${clip(unreadable[0] ?? '')}" in Postmark: its answer was not a template, or longer than ${maxTemplateAnswerBytes / 1024 / 1024} MB.`,
       { templates: unreadable }
     );
   }
 
-  const layoutKeys = [
-    ...new Set(
-      [...stored.values()].flatMap((template) =>
-        template?.LayoutTemplate && template.TemplateType !== 'Layout'
-          ? [template.LayoutTemplate]
-          : []
-      )
-    ),
-  ];
-  const layoutAnswers = await lookUpTemplates(layoutKeys, config, call);
-  throwFirstFailure(layoutKeys, layoutAnswers, config, (key) => `the layout "${clip(key)}"`);
-  const layouts = readAnswers(layoutKeys, layoutAnswers);
-
-  const fixed = config.templateModel ?? {};
+  const layoutKeys = [...templates.values()].flatMap((template) =>
+    template?.LayoutTemplate && template.TemplateType !== 'Layout' ? [template.LayoutTemplate] : []
+  );
+  const layouts = await lookUpTemplates([...new Set(layoutKeys)], 'layout', call);
   const problems = entries.flatMap((entry) => {
-    const template = stored.get(templateKey(entry));
-
-    if (!template) {
-      return [];
-    }
-
-    const layoutKey = template.LayoutTemplate;
-    const layout = layoutKey ? layouts.get(layoutKey) : undefined;
-
-    if (layoutKey && template.TemplateType !== 'Layout' && !layout) {
-      return [
-        `${describeEntry(entry)} uses the layout "${clip(layoutKey, 24)}", which Postmark lacks: create it, or choose another.`,
-      ];
-    }
-
-    return entryProblems(entry, template, layout, fixed);
+    const template = templates.get(templateKey(entry));
+    return template ? entryProblems(entry, template, layouts, config.templateModel ?? {}) : [];
   });
 
   if (problems.length > 0) {
-    throw contentProblem(problems.join(' '), { problems });
+    throw preflightError(problems.join(' '), { problems });
   }
 };

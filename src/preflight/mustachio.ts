@@ -1,123 +1,74 @@
 /**
- * Reads which variables a Postmark template (Mustachio) uses, without rendering it.
- *
- * One pass from left to right; every search starts where the last tag ended, so the time is
- * linear in the text. Text that is not a well-formed tag is left as text, as Postmark would print
- * it, and what cannot be read in bounded work (deep nesting, a flood of names) is reported.
+ * Reads which variables a Postmark template (Mustachio) uses, without rendering it, in one pass:
+ * each search starts where the last tag ended, so the time is linear in the text. Malformed tags
+ * stay text, as Postmark prints them; past the limits below, reading stops with a reason.
  */
 
 export const mustachioLimits = {
-  /** Characters of one field; a look-up answer is already capped at about this size. */
-  text: 2 * 1024 * 1024,
-  /** Sections inside sections; real templates nest two or three. */
-  depth: 16,
-  /** Characters of one name inside a tag. */
-  name: 128,
-  /** Different variables in one template. */
-  variables: 1000,
+  text: 2 * 1024 * 1024, // Characters of one field; a look-up answer is already capped about there
+  depth: 16, // Sections inside sections; real templates nest two or three
+  name: 128, // Characters of one name inside a tag
+  variables: 1000, // Different variables in one template
 } as const;
 
-export type TemplateReading = {
-  /** Every variable the template refers to, as a path from the model's root, in order. */
-  used: string[];
-  /** The paths whose value the template prints (not only tests). */
-  shown: string[];
-  /** Why the reading stopped early, when it did. */
-  problem?: string;
-};
+/** Paths from the model's root, in order: every one the template uses, and those it prints. */
+type TemplateReading = { used: string[]; shown: string[]; problem?: string };
 
-type Scope = { path: string; depth: number; parent?: Scope };
+const isName = (name: string) =>
+  name.split('.').every((segment) => /^[\p{L}\p{N}_$-]+$/u.test(segment));
 
-const segmentPattern = /^[\p{L}\p{N}_$-]+$/u;
-
-const parentSteps = /^(?:\.\.\/)*/;
-
-const isName = (name: string) => name.split('.').every((segment) => segmentPattern.test(segment));
-
-/** Resolves a tag's name against the sections around it; `undefined` for what is no variable. */
-const resolve = (name: string, scope: Scope): string | undefined => {
+/** A tag's name as a path from the root, in `scopes`: the root's and each open section's path. */
+const resolve = (name: string, scopes: string[]) => {
   // An empty name, or one of Mustachio's own (`@index`, `@content`), is no name: isName refuses it.
   if (name.length > mustachioLimits.name) {
     return;
   }
 
-  const steps = parentSteps.exec(name)?.[0].length ?? 0;
+  const steps = /^(?:\.\.\/)*/.exec(name)?.[0].length ?? 0;
   const rest = name.slice(steps);
-  const base = Array.from({ length: steps / 3 }).reduce<Scope | undefined>(
-    (current) => current?.parent,
-    scope
-  );
+  const base = scopes.at(-1 - steps / 3);
 
-  if (!base) {
-    return;
+  if (base !== undefined && (rest === '.' || rest === 'this')) {
+    return base || undefined;
   }
 
-  if (rest === '.' || rest === 'this') {
-    return base.path || undefined;
+  if (base !== undefined && isName(rest)) {
+    return base ? `${base}.${rest}` : rest;
   }
-
-  if (!isName(rest)) {
-    return;
-  }
-
-  return base.path ? `${base.path}.${rest}` : rest;
 };
 
-type Tag = { sigil: string; name: string; raw: boolean };
-
-const readTag = (content: string, raw: boolean): Tag => {
-  const trimmed = content.trim();
-  const sigil = raw ? '' : trimmed.slice(0, 1);
-
-  if ('#^/!&>'.includes(sigil) && sigil !== '') {
-    const name = trimmed.slice(1).trim();
-    return sigil === '#' && name.startsWith('each ')
-      ? { sigil: 'each', name: name.slice(5).trim(), raw }
-      : { sigil, name, raw };
-  }
-
-  return { sigil: '', name: trimmed, raw };
-};
-
-/** Where the next tag starts and ends: `{{…}}` or `{{{…}}}`; `undefined` when none is complete. */
+/** The next complete tag, `{{…}}` or `{{{…}}}` (which only prints), and where reading goes on. */
 const nextTag = (text: string, from: number) => {
   const start = text.indexOf('{{', from);
-
-  if (start === -1) {
-    return;
-  }
-
-  const raw = text.startsWith('{{{', start);
-  const closer = raw ? '}}}' : '}}';
-  const contentStart = start + closer.length;
-  const end = text.indexOf(closer, contentStart);
+  const closer = text.startsWith('{{{', start) ? '}}}' : '}}';
+  const end = start === -1 ? -1 : text.indexOf(closer, start + closer.length);
 
   if (end === -1) {
     return;
   }
 
-  return { tag: readTag(text.slice(contentStart, end), raw), next: end + closer.length };
+  const content = text.slice(start + closer.length, end).trim();
+  const sigil = closer === '}}' && /^[!#&/>^]/.test(content) ? content.charAt(0) : '';
+  const name = content.slice(sigil.length).trim();
+  // `{{#each items}}` opens a section on `items`, as `{{#items}}` does.
+  const each = sigil === '#' && name.startsWith('each ');
+  return { sigil, name: each ? name.slice(5).trim() : name, next: end + closer.length };
 };
 
-const enter = (scope: Scope, tag: Tag, path: string | undefined): Scope => ({
-  // An inverted section renders only when its value is missing: names inside keep the scope.
-  path: tag.sigil === '^' ? scope.path : (path ?? scope.path),
-  depth: scope.depth + 1,
-  parent: scope,
-});
+const opens = (sigil: string) => sigil === '#' || sigil === '^';
+const prints = (sigil: string) => sigil === '' || sigil === '&';
 
-const opensSection = (tag: Tag) => tag.sigil === '#' || tag.sigil === 'each' || tag.sigil === '^';
-const printsValue = (tag: Tag) => tag.sigil === '' || tag.sigil === '&';
-
-/** The scope after a tag, or why reading stops there. */
-const scopeAfter = (scope: Scope, tag: Tag, path: string | undefined): Scope | string => {
-  if (opensSection(tag)) {
-    return scope.depth >= mustachioLimits.depth
-      ? `nests sections deeper than ${mustachioLimits.depth}`
-      : enter(scope, tag, path);
+/** The scopes after a tag, or why reading stops there. */
+const scopesAfter = (scopes: string[], sigil: string, path: string | undefined) => {
+  if (!opens(sigil)) {
+    return sigil === '/' && scopes.length > 1 ? scopes.slice(0, -1) : scopes;
   }
 
-  return tag.sigil === '/' ? (scope.parent ?? scope) : scope;
+  const scope = scopes.at(-1) ?? '';
+  return scopes.length > mustachioLimits.depth
+    ? `nests sections deeper than ${mustachioLimits.depth}`
+    : // An inverted section renders only when its value is missing: names inside keep the scope.
+      [...scopes, sigil === '^' ? scope : (path ?? scope)];
 };
 
 export const readTemplate = (text: string): TemplateReading => {
@@ -133,21 +84,20 @@ export const readTemplate = (text: string): TemplateReading => {
     ...(problem && { problem }),
   });
   // eslint-disable-next-line @silverhand/fp/no-let
-  let scope: Scope | string = { path: '', depth: 0 };
+  let scopes: string[] | string = [''];
 
   for (
     // eslint-disable-next-line @silverhand/fp/no-let
-    let found = nextTag(text, 0);
-    found;
+    let tag = nextTag(text, 0);
+    tag;
     // eslint-disable-next-line @silverhand/fp/no-mutation
-    found = nextTag(text, found.next)
+    tag = nextTag(text, tag.next)
   ) {
-    const { tag } = found;
-    const path = resolve(tag.name, scope);
+    const path = resolve(tag.name, scopes);
 
-    if (path !== undefined && (printsValue(tag) || opensSection(tag))) {
+    if (path !== undefined && (prints(tag.sigil) || opens(tag.sigil))) {
       used.add(path);
-      (printsValue(tag) ? shown : used).add(path);
+      (prints(tag.sigil) ? shown : used).add(path);
     }
 
     if (used.size > mustachioLimits.variables) {
@@ -155,10 +105,10 @@ export const readTemplate = (text: string): TemplateReading => {
     }
 
     // eslint-disable-next-line @silverhand/fp/no-mutation
-    scope = scopeAfter(scope, tag, path);
+    scopes = scopesAfter(scopes, tag.sigil, path);
 
-    if (typeof scope === 'string') {
-      return result(scope);
+    if (typeof scopes === 'string') {
+      return result(scopes);
     }
   }
 

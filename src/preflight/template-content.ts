@@ -14,30 +14,22 @@ const parts = [
   ['text body', 'TextBody'],
 ] as const;
 
-type TemplateUse = { used: string[]; shown: string[]; problems: string[] };
-
-/** What the template's parts use and show, and why a part cannot be read, naming it: `its subject …`. */
-const readStored = (template: StoredTemplate, owner: string): TemplateUse => {
-  const readings = parts.flatMap(([label, field]) => {
+/** What each part uses and shows, named for a message: `its subject`, `its layout's text body`. */
+const read = (template: StoredTemplate, owner: string) =>
+  parts.flatMap(([label, field]) => {
     const text = template[field];
-    return typeof text === 'string' ? [{ label, ...readTemplate(text) }] : [];
+    return typeof text === 'string' ? [{ part: `${owner} ${label}`, ...readTemplate(text) }] : [];
   });
-  return {
-    used: readings.flatMap(({ used }) => used),
-    shown: readings.flatMap(({ shown }) => shown),
-    problems: readings.flatMap(({ label, problem }) =>
-      problem ? [`${owner} ${label} ${problem}`] : []
-    ),
-  };
-};
 
 export const entryProblems = (
   entry: TemplateConfig,
   template: StoredTemplate,
-  layout: StoredTemplate | undefined,
+  layouts: Map<string, StoredTemplate | undefined>,
   fixed: Record<string, unknown>
-): string[] => {
+) => {
   const name = describeEntry(entry);
+  const layoutKey = template.LayoutTemplate;
+  const layout = layoutKey ? layouts.get(layoutKey) : undefined;
 
   if (template.TemplateType === 'Layout') {
     return [
@@ -45,11 +37,16 @@ export const entryProblems = (
     ];
   }
 
-  const readings = [
-    readStored(template, 'its'),
-    ...(layout ? [readStored(layout, "its layout's")] : []),
-  ];
-  const unreadable = readings.flatMap(({ problems }) => problems);
+  if (layoutKey && !layout) {
+    return [
+      `${name} uses the layout "${clip(layoutKey, 24)}", which Postmark lacks: create it, or choose another.`,
+    ];
+  }
+
+  const readings = [...read(template, 'its'), ...(layout ? read(layout, "its layout's") : [])];
+  const unreadable = readings.flatMap(({ part, problem }) =>
+    problem ? [`${part} ${problem}`] : []
+  );
 
   if (unreadable.length > 0) {
     return [
@@ -58,33 +55,21 @@ export const entryProblems = (
   }
 
   const essential = essentialOf(entry.usageType);
-  const shown = readings.some((reading) => reading.shown.includes(essential));
-  const unfilled = [
-    ...new Set(
-      readings.flatMap(({ used }) => used.filter((path) => !isFilled(path, entry.usageType, fixed)))
-    ),
-  ];
-
-  const [only] = unfilled;
-  const named = `${unfilled
-    .slice(0, 10)
-    .map((path) => `{{${path}}}`)
-    .join(', ')}${unfilled.length > 10 ? ` and ${unfilled.length - 10} more` : ''}`;
+  const unfilled = [...new Set(readings.flatMap(({ used }) => used))].filter(
+    (path) => !isFilled(path, entry.usageType, fixed)
+  );
+  const [only = ''] = unfilled;
+  const fix =
+    unfilled.length === 1
+      ? `Add {{${clip(only, 24)}}} to "Fixed template values", or remove it from ${name}.`
+      : `Add ${unfilled.length} variables to "Fixed template values", or remove them from ${name}.`;
+  const named = unfilled.slice(0, 10).map((path) => `{{${path}}}`);
+  const more = unfilled.length > 10 ? ` and ${unfilled.length - 10} more` : '';
 
   return [
-    ...(shown
-      ? []
-      : [
-          `Put {{${essential}}} in the subject or body of ${name}, or users get no ${essential}. Logto fills "${essential}", under no other name.`,
-        ]),
-    ...(unfilled.length > 0
-      ? [
-          `${
-            only !== undefined && unfilled.length === 1
-              ? `Add {{${clip(only, 24)}}} to "Fixed template values", or remove it from ${name}.`
-              : `Add ${unfilled.length} variables to "Fixed template values", or remove them from ${name}.`
-          } It uses ${named}, which Logto does not send for ${entry.usageType}.`,
-        ]
-      : []),
-  ];
+    !readings.some(({ shown }) => shown.includes(essential)) &&
+      `Put {{${essential}}} in the subject or body of ${name}, or users get no ${essential}. Logto fills "${essential}", under no other name.`,
+    unfilled.length > 0 &&
+      `${fix} It uses ${named.join(', ')}${more}, which Logto does not send for ${entry.usageType}.`,
+  ].filter((problem) => typeof problem === 'string');
 };
