@@ -16,31 +16,24 @@ export const maxRequestBytes = 10 * 1024 * 1024;
 /** Postmark answers in a few hundred bytes; of anything longer, only this much is read. */
 export const maxAnswerBytes = 64 * 1024;
 
-/**
- * A template look-up answers with its subject and both bodies as JSON, which may write `<` as six
- * characters; Gmail clips HTML past 102 kB, and 2 MB fits several hundred kilobytes escaped.
- */
+// A template look-up's JSON (subject, both bodies) may write `<` as six characters; Gmail clips
+// HTML past 102 kB, and 2 MB fits several hundred kilobytes escaped.
 export const maxTemplateAnswerBytes = 2 * 1024 * 1024;
 
 // The Console test, look-ups and email together, ends by then: the Console gives up after 20 s,
 // and the operator should read the connector's sentence, not the Console's timeout.
 export const consoleTestDeadlineMs = 15_000;
 
-/**
- * Bounds on all a form or a sign-in request carries, checked first so that no input makes a check
- * slow: RFC 5321's for addresses, Postmark's for Metadata and tags, the rest far above real needs.
- */
+// Bounds on all a form or a request carries, checked first so that no input makes a check slow:
+// RFC 5321's for addresses, Postmark's for Metadata and tags, the rest far above real needs.
 export const limits = {
   address: 254,
   localPart: 64,
   domain: 253,
   displayName: 256,
-  /** A display name, its address, and the brackets and spaces between them. */
-  mailbox: 520,
-  /** Postmark sends a message to at most 50 recipients; a Reply-To list needs no more. */
-  replyToAddresses: 50,
-  /** That many mailboxes, each with a comma and a space after it. */
-  mailboxList: 50 * (520 + 2),
+  mailbox: 520, // A display name, its address, and the brackets and spaces between them
+  replyToAddresses: 50, // Postmark sends a message to at most 50 recipients
+  mailboxList: 50 * (520 + 2), // That many mailboxes, each with a comma and a space after it
   serverToken: 256,
   templates: 200,
   templateAlias: 256,
@@ -52,14 +45,11 @@ export const limits = {
   headers: 50,
   headerName: 100,
   headerValue: 1000,
-  /** Postmark takes 10 fields; the connector sets up to 3 of them. */
-  metadataEntries: 7,
+  metadataEntries: 7, // Postmark takes 10 fields; the connector sets up to 3 of them
   metadataName: 20,
   metadataValue: 80,
-  /** The longest text form of an IP address: IPv6 with an IPv4 tail. */
-  ipAddress: 45,
-  /** The Console test looks templates up on Postmark this many at a time. */
-  templateLookups: 4,
+  ipAddress: 45, // The longest text form: IPv6 with an IPv4 tail
+  templateLookups: 4, // The Console test's look-ups on Postmark at a time
 } as const;
 
 /** A template entry in the Console form's default value, in the order of the guide. */
@@ -75,17 +65,13 @@ const defaultTemplates = [
   [TemplateType.BindMfa, 'logto-bind-mfa'],
 ].map(([usageType, templateAlias]) => ({ usageType, templateAlias }));
 
-/**
- * The logo as a data URI and the guide's text, put in by the build (tsup.config.ts): Logto's loader
- * passes on a value that names no file as it is, so no file is read on each send. Unbuilt (tests,
- * scripts), they are the files' paths.
- */
+// The logo as a data URI and the guide's text, put in by the build (tsup.config.ts): Logto's loader
+// passes on as is a value that names no file, so none is read per send. Unbuilt, the files' paths.
 declare const BUNDLED_LOGO: string | undefined;
 declare const BUNDLED_GUIDE: string | undefined;
 
 /** The Console's choice for "leave it to the Postmark server", in both tracking selects. */
 export const serverSetting = 'ServerSetting';
-
 const serverSettingChoice = { value: serverSetting, title: "Use the server's setting" } as const;
 
 /** The tracking choices, once: the Console's selects show them, the configuration guard takes them. */
@@ -130,10 +116,7 @@ const description = {
 
 const { Json, Select, Switch, Text } = ConnectorConfigFormItemType;
 
-/**
- * A form item: its configuration key, the Console's label and its type, then the rest; optional
- * unless `required`. Generic, so that each item is checked as the kit's form item where it is used.
- */
+/** A form item, optional unless `required`; generic, so each is checked as the kit's where used. */
 const formItem = <T extends ConnectorConfigFormItemType, D extends Record<string, unknown>>(
   key: string,
   label: string,

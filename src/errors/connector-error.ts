@@ -23,10 +23,7 @@ export type PostmarkFailure =
   | { kind: 'network'; cause: string; code?: string; attempts: number }
   | { kind: 'deadline'; milliseconds: number; attempts: number };
 
-/**
- * What the send was about, so that an error can name the thing to fix; `template` is how it was
- * chosen, such as `alias "logto-sign-in"`, and absent for custom templates.
- */
+/** What the send was about, to name what to fix; `template` such as `alias "logto-sign-in"`. */
 export type SendContext = { from: string; to: string; usageType: string; template?: string };
 
 // The Console shows a failure in a toast for about five seconds: the first sentence of an

@@ -7,10 +7,7 @@ import { type Advice, usageLimitExceeded } from './connector-error.js';
 import { toSafeConnectorError } from './redact.js';
 import { userMessages } from './user-messages.js';
 
-/**
- * The user's sentence in their language, by the same lookup as templates (`zh-Hant-TW` finds
- * zh-TW, `pt` pt-BR, `pt-AO` pt-PT: see `lookupLocale`); English for the rest.
- */
+/** The user's sentence in their language, found as templates are (`lookupLocale`); else English. */
 export const userMessage = (advice: Advice, requested: readonly string[] = []) => {
   const language = lookupLocale(Object.keys(userMessages), (tag) => tag, requested) ?? 'en';
   return userMessages[language]?.[advice] ?? '';
@@ -25,10 +22,9 @@ const isAdvice = (value: unknown): value is Advice =>
 type Reader = { isConsoleTest: boolean; languages?: readonly string[]; usageType?: string };
 
 /**
- * Logto's Console shows the operator only the `message` it makes from `data.errorDescription` of a
- * `general` error: the Console test gets the operator's sentence that way. The sign-in page shows
- * the user that same `message`: a real send gets a sentence the user can act on, with the
- * operator's account first in `data` for the audit log. Errors not the connector's own pass as is.
+ * The Console and the sign-in page show only the `message` Logto makes of a `general` error's
+ * `errorDescription`: the operator's sentence for the Console test, the user's for a real send,
+ * with the operator's account first in `data` for the audit log. Others' errors pass as is.
  */
 export const errorForReader = (
   error: ConnectorError,
@@ -56,9 +52,8 @@ export const errorForReader = (
 };
 
 /**
- * The last step of every failure: the error Logto receives. Anything thrown becomes a
- * `ConnectorError` without the server token or a host other than Postmark's (`redact.ts`), worded
- * for whoever reads it. The configuration and the message are as they came, checked or not.
+ * Every failure's last step: anything thrown becomes a `ConnectorError` without the server token
+ * or hosts (`redact.ts`), worded for its reader, from the configuration and message as they came.
  */
 export const toLogtoError = (
   error: unknown,

@@ -6,10 +6,9 @@ import { connectorError } from './connector-error.js';
 const postmarkHosts = new Set(['api.postmarkapp.com', 'status.postmarkapp.com', 'postmarkapp.com']);
 
 /**
- * `[replacement, pattern]` for a URL's authority, the name after ENOTFOUND or EAI_AGAIN (less the
- * full stop of its sentence), IPv6 and IPv4 addresses with their port, and a dotted name ending in
- * letters, as top-level domains do. An email address's parts are the sender's or recipient's, and
- * stay. Every part is bounded and starts only after a non-name character, so each pass is linear.
+ * A URL's authority, the name after ENOTFOUND or EAI_AGAIN (less its sentence's full stop), IP
+ * addresses with their port, a dotted name ending in letters; not an email address's parts. Every
+ * part is bounded and starts only after a non-name character, so each pass is linear.
  */
 const hostPatterns: Array<[string, RegExp]> = [
   ['[host]', /(?<=\/\/)[^\s"#'/<>?]{0,299}[^\s"#',./<>?]/g],
@@ -20,10 +19,7 @@ const hostPatterns: Array<[string, RegExp]> = [
   ['[host]', /(?<![\w@-]|[\w-]\.)(?:[\da-z][\da-z-]{0,62}\.){1,126}[a-z]{2,63}(?![\w@-])/gi],
 ];
 
-/**
- * Error data reaches the sign-in page's browser and the audit log: any host or address but
- * Postmark's (a proxy, a resolver, an internal gateway) becomes `[host]` or `[address]`.
- */
+/** Error data reaches the browser and the audit log: a proxy's, resolver's or gateway's host goes. */
 export const redactHosts = (text: string) =>
   hostPatterns.reduce(
     (result, [replacement, pattern]) =>
@@ -59,10 +55,9 @@ const hideToken = (value: unknown, token: string, depth = 0): unknown => {
 };
 
 /**
- * No error leaves with the server token in any string of its data, whatever a server or a library
- * put there; the token is letters, digits, `-` and `_`, the same in JSON, so the search is exact.
- * Hosts are hidden only in what came from outside (a proxy's page, a network cause, the words of
- * an error that is not a `ConnectorError`), not in the connector's words or Postmark's message.
+ * No error's data keeps the server token (letters, digits, `-`, `_`: the search is exact), whoever
+ * put it there. Hosts are hidden only in what came from outside (a proxy's page, a network cause,
+ * a foreign error's words), not in the connector's words or Postmark's message.
  */
 export const toSafeConnectorError = (error: unknown, token?: string): ConnectorError => {
   const safe =

@@ -1,9 +1,7 @@
 import type { Advice } from './connector-error.js';
 
-/**
- * The sign-in page's words when an email fails, after Logto's prefix, in each of its languages and
- * tones (du, vous, tú; polite Japanese and Korean); at most 120 characters, to fit the toast.
- */
+// The sign-in page's words when an email fails, after Logto's prefix, in each of its languages and
+// tones (du, vous, tú; polite Japanese and Korean); at most 120 characters, to fit the toast.
 export const userMessages: Record<string, Record<Advice, string>> = {
   en: {
     retry: 'We could not send the email just now. Please try again in a minute.',
