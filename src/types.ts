@@ -120,11 +120,7 @@ const checkedObject = (
     const names = Object.keys(object);
 
     if (names.length > maxKeys) {
-      context.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `may have at most ${maxKeys} entries`,
-        fatal: true,
-      });
+      issueAt(context)(`may have at most ${maxKeys} entries`);
       return;
     }
 
