@@ -4,13 +4,7 @@ import { TemplateType, templateTypeGuard } from '@logto/connector-kit';
 
 import { limits, serverSetting, trackLinksChoices, trackOpensChoices } from './constant.js';
 import { isLanguageTag } from './language.js';
-import {
-  type Mailbox,
-  formatMailbox,
-  formatMailboxList,
-  parseMailbox,
-  parseMailboxList,
-} from './mailbox.js';
+import { formatMailbox, formatMailboxList, parseMailbox, parseMailboxList } from './mailbox.js';
 
 /** Logto cannot sign users up, in or reset passwords, nor run the Console test, without these. */
 export const requiredUsageTypes = [
@@ -26,22 +20,18 @@ export const isPlainObject = (value: unknown): value is Record<string, unknown> 
 /** The Console sends an emptied field as `''` (or `null`): that means "not set". */
 const unset = (value: unknown) =>
   value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
-
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(unset, schema.optional());
-
-const boundedString = (max: number) => z.string().trim().max(max);
+const trimmed = z.string().trim();
 
 const issueAt = (context: z.RefinementCtx, path?: string[]) => (message: string) => {
   context.addIssue({ code: z.ZodIssueCode.custom, message, path });
 };
 
 /** Parsed once, here, and kept as Postmark should receive it: `"Acme, Inc" <no-reply@acme.com>`. */
-const mailbox = z
-  .string()
-  .trim()
+const mailbox = trimmed
   .transform((value) => parseMailbox(value))
   .refine(
-    (parsed): parsed is Mailbox => parsed !== undefined,
+    (parsed) => parsed !== undefined,
     `must be one address of at most ${limits.address} characters, with only ASCII letters before the @, such as no-reply@your.domain or Your App <no-reply@your.domain>`
   )
   .transform(formatMailbox);
@@ -49,19 +39,15 @@ const mailbox = z
 /** How a Reply-To is written, in every message that refuses one. */
 export const replyToShape = `one address or a list of at most ${limits.replyToAddresses} separated by commas, each of at most ${limits.address} characters with only ASCII letters before the @, such as help@your.domain or Support <help@your.domain>, "Acme, Sales" <sales@your.domain>`;
 
-const mailboxList = z
-  .string()
-  .trim()
-  .transform((value, context) => {
-    const parsed = parseMailboxList(value);
+const mailboxList = trimmed.transform((value, context) => {
+  const parsed = parseMailboxList(value);
 
-    if ('mailboxes' in parsed) {
-      return formatMailboxList(parsed.mailboxes);
-    }
-
-    issueAt(context)(`${parsed.problem}: give ${replyToShape}`);
-    return z.NEVER;
-  });
+  if ('mailboxes' in parsed) {
+    return formatMailboxList(parsed.mailboxes);
+  }
+  issueAt(context)(`${parsed.problem}: give ${replyToShape}`);
+  return z.NEVER;
+});
 
 /** An entry names its Postmark template by alias or by ID, never both. */
 export type TemplateConfig = { usageType: TemplateType; locale?: string } & (
@@ -73,14 +59,16 @@ export const templateGuard = z
   .object({
     usageType: templateTypeGuard,
     templateAlias: optional(
-      boundedString(limits.templateAlias).regex(
-        /^[A-Za-z][\w.-]*$/,
-        'must be a Postmark alias: letters, digits, ".", "-" and "_", starting with a letter'
-      )
+      trimmed
+        .max(limits.templateAlias)
+        .regex(
+          /^[A-Za-z][\w.-]*$/,
+          'must be a Postmark alias: letters, digits, ".", "-" and "_", starting with a letter'
+        )
     ),
     templateId: optional(z.number().int().positive()),
     locale: optional(
-      z.string().trim().refine(isLanguageTag, 'must be a language tag such as de, pt-BR or zh-Hant')
+      trimmed.refine(isLanguageTag, 'must be a language tag such as de, pt-BR or zh-Hant')
     ),
   })
   .refine(
@@ -90,11 +78,10 @@ export const templateGuard = z
   );
 
 const checkTemplateMap = (templates: TemplateConfig[], context: z.RefinementCtx) => {
+  const issue = issueAt(context);
   const missing = requiredUsageTypes.filter(
     (type) => !templates.some(({ usageType, locale }) => usageType === type && !locale)
   );
-
-  const issue = issueAt(context);
 
   if (missing.length > 0) {
     issue(
@@ -102,19 +89,15 @@ const checkTemplateMap = (templates: TemplateConfig[], context: z.RefinementCtx)
     );
   }
 
-  const seen = new Set<string>();
-  const repeated = templates.filter(({ usageType, locale }) => {
-    const slot = `${usageType} ${locale?.toLowerCase() ?? ''}`;
-    const isRepeated = seen.has(slot);
-    seen.add(slot);
-    return isRepeated;
-  });
+  const slots = templates.map(
+    ({ usageType, locale }) => `${usageType} ${locale?.toLowerCase() ?? ''}`
+  );
+  const repeated = templates
+    .filter((_, index) => slots.indexOf(slots[index] ?? '') < index)
+    .map(({ usageType, locale }) => (locale ? `${usageType} (locale ${locale})` : usageType));
 
   if (repeated.length > 0) {
-    const slots = repeated.map(({ usageType, locale }) =>
-      locale ? `${usageType} (locale ${locale})` : usageType
-    );
-    issue(`each usage type may appear once per locale; remove the repeated ${slots.join(', ')}`);
+    issue(`each usage type may appear once per locale; remove the repeated ${repeated.join(', ')}`);
   }
 };
 
@@ -137,11 +120,7 @@ const checkedObject = (
     const names = Object.keys(object);
 
     if (names.length > maxKeys) {
-      context.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `may have at most ${maxKeys} entries`,
-        fatal: true,
-      });
+      issueAt(context)(`may have at most ${maxKeys} entries`);
       return;
     }
 
@@ -215,24 +194,21 @@ const configShape = 'must be an object with serverToken, fromEmail and templates
 
 export const postmarkConfigGuard = z.object(
   {
-    serverToken: z
-      .string()
-      .trim()
+    serverToken: trimmed
       .min(1, 'is empty: paste the Server API token from Postmark')
       .max(limits.serverToken, 'is longer than any Postmark token: paste it again')
-      // Postmark's tokens are UUIDs (or POSTMARK_API_TEST): with nothing to escape, the token
-      // reads the same in every error and log, so removing it from them is exact.
+      // Nothing to escape: a token reads the same in every error and log, so redacting it is exact.
       .regex(
         /^[\w-]+$/,
         'may hold only letters, digits, - and _, as Postmark tokens (a UUID, or POSTMARK_API_TEST) do: paste it again'
       ),
     fromEmail: mailbox,
     templates: templatesGuard,
-    messageStream: optional(boundedString(limits.messageStream)),
+    messageStream: optional(trimmed.max(limits.messageStream)),
     replyTo: optional(mailboxList),
     trackOpens: optional(trackOpens),
     trackLinks: optional(trackLinks),
-    tag: optional(boundedString(limits.tag)),
+    tag: optional(trimmed.max(limits.tag)),
     templateModel: optional(jsonObject('{ "product_name": "Acme" }')),
     metadata: optional(metadata),
     headers: optional(

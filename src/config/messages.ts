@@ -32,10 +32,7 @@ const nameField = (key: string | number) => {
 const listed = (names: string[]) =>
   names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}` : names.join('');
 
-/**
- * What to fix, first: the fields to correct, as many as fit the first sentence's length, then
- * how many more. Every top-level key the configuration guard knows has a short label.
- */
+/** The fields to correct, as many as fit the first sentence, then how many more. */
 const whatToFix = (issues: ZodIssue[]) => {
   const keys = [...new Set(issues.flatMap(({ path: [key] }) => (key === undefined ? [] : [key])))];
   const sentenceFor = (shown: number) => {

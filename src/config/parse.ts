@@ -27,11 +27,8 @@ const jsonOf = (input: unknown) => {
   }
 };
 
-/**
- * `parseConfig` for the saved configuration, once per process: Logto builds a new connector and
- * reads the configuration anew for every email. The key is the configuration's JSON text, which
- * any change changes, and that text is what is parsed, so a hit and a miss give the same result.
- */
+// `parseConfig` once per saved configuration, as Logto rebuilds the connector for every email. The
+// key is the JSON text, and that text is what is parsed, so a hit and a miss give the same result.
 export const parseSavedConfig = (input: unknown): PostmarkConfig => {
   const text = jsonOf(input);
 
