@@ -2,7 +2,6 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 
 import { limits } from './constant.js';
 
-/** One RFC 5322 mailbox: an address, and the name shown before it. */
 export type Mailbox = { name?: string; address: string };
 
 // What Postmark accepts (https://postmarkapp.com/support/article/1180-what-does-errorcode-300-mean):
@@ -11,7 +10,6 @@ export type Mailbox = { name?: string; address: string };
 const localPart = /^[\w!#$%&'*+/=^`{|}~-]+(?:\.[\w!#$%&'*+/=^`{|}~-]+)*$/;
 const domainPattern = /^[\da-z-]+(?:\.[\da-z-]+)+$/;
 const controlCharacter = /\p{Cc}/u;
-const angleBrackets = /[<>]+/g;
 // RFC 5322 "specials" and the dot: a display name holding any of them must be quoted.
 const needsQuotes = /["(),.:;<>@[\\\]]/;
 
@@ -51,13 +49,10 @@ const recipientFaults: Array<[(value: string) => boolean, string]> = [
 /** Exactly one bare address: Logto's `\S+@\S+\.\S+` lets lists, groups and names through. */
 export const parseRecipient = (value: string): { address: string } | { problem: string } => {
   const address = value.length <= limits.address ? parseAddress(value.trim()) : undefined;
+  const fault = recipientFaults.find(([shows]) => shows(value))?.[1];
   return address && !controlCharacter.test(value)
     ? { address }
-    : {
-        problem:
-          recipientFaults.find(([shows]) => shows(value))?.[1] ??
-          'is not an address Postmark can send to',
-      };
+    : { problem: fault ?? 'is not an address Postmark can send to' };
 };
 
 // One quoted string and nothing else; an escape and a plain character never start alike.
@@ -91,10 +86,8 @@ export const parseMailbox = (value: string): Mailbox | undefined => {
 // anything else. No two alternatives start alike, and none gives anything back: linear.
 const listToken = /"(?:[^"\\]|\\.)*"?|,|[^",]+/gsu;
 
-/**
- * A list's entries, split at the commas outside quotes, but not after a non-empty piece without an
- * `@`: that cannot be an address, so `Acme, Inc <a@acme.com>` is one mailbox, as it is alone.
- */
+// Split at commas outside quotes, but not after a non-blank piece without an `@` (no address), so
+// `Acme, Inc <a@acme.com>` is one mailbox, as it is alone.
 const listEntries = (value: string) => {
   const commas = [...value.matchAll(listToken)]
     .filter(([token]) => token === ',')
@@ -144,12 +137,10 @@ export const formatMailboxList = (mailboxes: Mailbox[]) =>
 export const addressOf = (formatted: string) =>
   formatted.endsWith('>') ? formatted.slice(formatted.lastIndexOf('<') + 1, -1) : formatted;
 
-const cleanName = (name: string) => readDisplayName(name.replaceAll(angleBrackets, '').trim());
+const withoutAngleBrackets = (text: string) => text.replaceAll(/[<>]+/g, '');
+const cleanName = (name: string) => readDisplayName(withoutAngleBrackets(name).trim());
 
-/**
- * `sendFrom` as connector-kit 5.1's `parseSendFrom` reads it, for older kits: `Name <address>`, an
- * address (an `@`, no space), else a name; control characters and a name's angle brackets dropped.
- */
+/** `sendFrom` read as connector-kit 5.1's `parseSendFrom` reads it, for the kits before 5.1. */
 export const parseSendFrom = (sendFrom: string): Partial<Mailbox> | undefined => {
   if (sendFrom.length > limits.mailbox) {
     return;
@@ -158,12 +149,8 @@ export const parseSendFrom = (sendFrom: string): Partial<Mailbox> | undefined =>
   const value = sendFrom.replaceAll(/\p{Cc}+/gu, '').trim();
 
   if (value.endsWith('>')) {
-    const close = value.length - 1;
-    const open = value.indexOf('<', value.lastIndexOf('>', close - 1) + 1);
-    const address = value
-      .slice(open + 1, close)
-      .replaceAll(angleBrackets, '')
-      .trim();
+    const open = value.indexOf('<', value.lastIndexOf('>', value.length - 2) + 1);
+    const address = withoutAngleBrackets(value.slice(open + 1, -1)).trim();
 
     if (open !== -1 && address) {
       const name = cleanName(value.slice(0, open));
@@ -172,7 +159,7 @@ export const parseSendFrom = (sendFrom: string): Partial<Mailbox> | undefined =>
   }
 
   if (value.includes('@') && !value.includes(' ')) {
-    return { address: value.replaceAll(angleBrackets, '') };
+    return { address: withoutAngleBrackets(value) };
   }
 
   const name = cleanName(value);
