@@ -30,11 +30,8 @@ export const chooseTemplate = (
 export const templateKey = (entry: TemplateConfig) =>
   entry.templateId === undefined ? entry.templateAlias : String(entry.templateId);
 
-/** For the request body: `TemplateAlias` or `TemplateId`. */
-export const templateReference = (entry: TemplateConfig) =>
-  entry.templateId === undefined
-    ? { TemplateAlias: entry.templateAlias }
-    : { TemplateId: entry.templateId };
+export const templateReference = ({ templateId, templateAlias }: TemplateConfig) =>
+  templateId === undefined ? { TemplateAlias: templateAlias } : { TemplateId: templateId };
 
 /** For people: `alias "logto-sign-in"` or `ID 12345`, the alias clipped to `length` if given. */
 export const describeTemplate = (entry: TemplateConfig, length = Number.POSITIVE_INFINITY) =>
