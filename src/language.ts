@@ -73,6 +73,7 @@ const readTagOnce = (value: string) => {
     if (readTags.size >= 1000) {
       readTags.clear();
     }
+
     readTags.set(value, readTag(value));
   }
 
@@ -82,10 +83,8 @@ const readTagOnce = (value: string) => {
 /** Whether the lookup can read `value`: a language tag of at most 64 characters. */
 export const isLanguageTag = (value: string) => readTagOnce(value) !== undefined;
 
-/**
- * How well an offered tag serves a wanted one, lower is better. The same writing counts more than
- * the region: `zh-HK` takes `zh-Hant` or `zh-TW`, never `zh-CN`; `pt-PT` takes `pt` before `pt-BR`.
- */
+// How well an offered tag serves a wanted one, lower is better. The same writing counts more than
+// the region: `zh-HK` takes `zh-Hant` or `zh-TW`, never `zh-CN`; `pt-PT` takes `pt` before `pt-BR`.
 const matchRank = (wanted: Tag, offered: Tag) => {
   if (offered.tag === wanted.tag) {
     return 0;
