@@ -8,17 +8,15 @@ export const localeHintsProblem = ({ locale, uiLocales }: LocaleHints) => {
     return `The language (locale) is ${locale.length} characters long; at most ${limits.languageTag} are accepted.`;
   }
 
-  // More tags than the lookup reads are not refused: it uses the first ones, and the user gets the
-  // email in the language they asked for first.
+  // More tags than the lookup reads are not refused: it uses the first ones, the most wanted.
   if (typeof uiLocales === 'string' && uiLocales.length > limits.uiLocales) {
     return `The requested languages (ui_locales) are ${uiLocales.length} characters long; at most ${limits.uiLocales} are accepted.`;
   }
 };
 
 /**
- * The languages a send asks for, most wanted first: `payload.locale` (the one Logto resolved),
- * then each `ui_locales` tag in the user's order, each once whatever its case, as written. The one
- * answer for template choice, Logto's custom template, the Metadata and the user's sentence.
+ * The languages a send asks for, most wanted first: `payload.locale` (Logto's), then `ui_locales`
+ * in order, each once whatever its case. Every choice of language in a send starts here.
  */
 export const requestedLanguages = ({ locale, uiLocales }: LocaleHints): string[] => {
   const requested =
@@ -33,8 +31,7 @@ export const requestedLanguages = ({ locale, uiLocales }: LocaleHints): string[]
   return tags.filter((tag, index) => keys.indexOf(tag.toLowerCase()) === index);
 };
 
-// Likely subtags come from the runtime's CLDR data; a tag it cannot expand still matches exactly
-// and by truncation.
+// Likely subtags come from the runtime's CLDR; a tag it cannot expand still matches by truncation.
 const maximize = (locale: Intl.Locale) => {
   try {
     return locale.maximize();
@@ -86,12 +83,8 @@ const readTagOnce = (value: string) => {
 /** Whether the lookup can read `value`: a language tag of at most 64 characters. */
 export const isLanguageTag = (value: string) => readTagOnce(value) !== undefined;
 
-/**
- * How well an offered tag serves a wanted one, lower is better; `Infinity` when it does not.
- * After an exact match, the same writing (language and script, with likely subtags) counts more
- * than the region, so `zh-HK` is served by `zh-Hant` or `zh-TW` but never by `zh-CN`, and `pt-PT`
- * by `pt` before `pt-BR`. Then the wanted tag shortened from the right, down to its language.
- */
+// How well an offered tag serves a wanted one, lower is better. The same writing counts more than
+// the region: `zh-HK` takes `zh-Hant` or `zh-TW`, never `zh-CN`; `pt-PT` takes `pt` before `pt-BR`.
 const matchRank = (wanted: Tag, offered: Tag) => {
   if (offered.tag === wanted.tag) {
     return 0;
@@ -106,10 +99,7 @@ const matchRank = (wanted: Tag, offered: Tag) => {
     : Number.POSITIVE_INFINITY;
 };
 
-/**
- * RFC 4647 lookup with likely subtags: for each wanted tag in order, the first of the items whose
- * locale serves it best; `undefined` when none serves any. Case does not matter.
- */
+/** RFC 4647 lookup with likely subtags: each wanted tag in turn, the first item serving it best. */
 export const lookupLocale = <T>(
   items: readonly T[],
   localeOf: (item: T) => string | undefined,

@@ -2,28 +2,18 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 
 import { limits } from './constant.js';
 
-/** One RFC 5322 mailbox: an address, and the name shown before it. */
 export type Mailbox = { name?: string; address: string };
 
-/*
- * What Postmark accepts in an address, from its support article 1180
- * (https://postmarkapp.com/support/article/1180-what-does-errorcode-300-mean): a local part of
- * `a-z 0-9 . ! # $ % & ' ` * + - / = ^ _ { } | ~` without leading, trailing or consecutive dots,
- * in either case (Postmark delivers to capitals too), and a domain of ASCII letters, digits,
- * hyphens and dots (punycode). No run takes a dot, so each match takes linear time.
- */
+// What Postmark accepts (https://postmarkapp.com/support/article/1180-what-does-errorcode-300-mean):
+// these characters in either case (capitals are delivered), dots only between runs, and a punycode
+// domain. No run takes a dot, so each match takes linear time.
 const localPart = /^[\w!#$%&'*+/=^`{|}~-]+(?:\.[\w!#$%&'*+/=^`{|}~-]+)*$/;
 const domainPattern = /^[\da-z-]+(?:\.[\da-z-]+)+$/;
 const controlCharacter = /\p{Cc}/u;
-const controlCharacters = /\p{Cc}+/gu;
-const angleBrackets = /[<>]+/g;
 // RFC 5322 "specials" and the dot: a display name holding any of them must be quoted.
 const needsQuotes = /["(),.:;<>@[\\\]]/;
 
-/**
- * The domain in ASCII, unless it only maps onto one (full-width letters, `0x7f.1`): that would
- * send the code to an address other than the one the user typed.
- */
+// The domain in ASCII, unless it only maps onto one (full-width letters, `0x7f.1`): a wrong inbox.
 const asciiDomain = (domain: string) => {
   const ascii = domainToASCII(domain);
   const typed = domain.normalize('NFC').toLowerCase();
@@ -56,19 +46,13 @@ const recipientFaults: Array<[(value: string) => boolean, string]> = [
   ],
 ];
 
-/**
- * Exactly one bare address, so that no `to` can name a second recipient: Logto hands over what
- * passes `\S+@\S+\.\S+`, which lets lists, groups and display names through.
- */
+/** Exactly one bare address: Logto's `\S+@\S+\.\S+` lets lists, groups and names through. */
 export const parseRecipient = (value: string): { address: string } | { problem: string } => {
   const address = value.length <= limits.address ? parseAddress(value.trim()) : undefined;
+  const fault = recipientFaults.find(([shows]) => shows(value))?.[1];
   return address && !controlCharacter.test(value)
     ? { address }
-    : {
-        problem:
-          recipientFaults.find(([shows]) => shows(value))?.[1] ??
-          'is not an address Postmark can send to',
-      };
+    : { problem: fault ?? 'is not an address Postmark can send to' };
 };
 
 // One quoted string and nothing else; an escape and a plain character never start alike.
@@ -83,10 +67,7 @@ const readDisplayName = (name: string) => {
 // `Name <address>` with no other angle bracket; an address alone has none (`parseAddress` says).
 const nameAndAddress = /^([^<>]*)<([^<>]*)>$/;
 
-/**
- * Reads `address`, `<address>`, `Name <address>` or `"Name" <address>`; `undefined` for anything
- * else, such as a list, a group, or a name with control characters or angle brackets.
- */
+/** `address`, `<address>`, `Name <address>` or `"Name" <address>`; else `undefined`. */
 export const parseMailbox = (value: string): Mailbox | undefined => {
   if (value.length > limits.mailbox || controlCharacter.test(value)) {
     return;
@@ -96,22 +77,17 @@ export const parseMailbox = (value: string): Mailbox | undefined => {
   const address = parseAddress(typedAddress.trim());
   const name = readDisplayName(typedName.trim());
 
-  if (!address || name.length > limits.displayName) {
-    return;
+  if (address && name.length <= limits.displayName) {
+    return name ? { name, address } : { address };
   }
-
-  return name ? { name, address } : { address };
 };
 
 // The pieces of a list: a quoted string (to its closing quote, or the end), a comma, or a run of
 // anything else. No two alternatives start alike, and none gives anything back: linear.
 const listToken = /"(?:[^"\\]|\\.)*"?|,|[^",]+/gsu;
 
-/**
- * A list's entries, split at the commas outside quotes. A piece without an `@` cannot be an
- * address, so it starts the next entry: `Acme, Inc <a@acme.com>` is one mailbox, as it is alone.
- * An empty piece is an entry of its own, and so is what is left at the end.
- */
+// Split at commas outside quotes, but not after a non-blank piece without an `@` (no address), so
+// `Acme, Inc <a@acme.com>` is one mailbox, as it is alone.
 const listEntries = (value: string) => {
   const commas = [...value.matchAll(listToken)]
     .filter(([token]) => token === ',')
@@ -137,18 +113,15 @@ export const parseMailboxList = (value: string): { mailboxes: Mailbox[] } | { pr
 
   const read = entries.map((entry) => parseMailbox(entry));
   const wrong = read.findIndex((mailbox) => !mailbox);
+  const fault = entries[wrong]?.trim() ? 'is not an address' : 'is empty (a comma too many)';
 
   if (wrong === -1) {
     return { mailboxes: read.filter((mailbox) => mailbox !== undefined) };
   }
 
-  const fault = entries[wrong]?.trim() ? 'is not an address' : 'is empty (a comma too many)';
-  return {
-    problem:
-      entries.length === 1
-        ? 'is not an address'
-        : `has an entry ${wrong + 1} of ${entries.length} that ${fault}`,
-  };
+  return entries.length === 1
+    ? { problem: 'is not an address' }
+    : { problem: `has an entry ${wrong + 1} of ${entries.length} that ${fault}` };
 };
 
 /** Writes a mailbox per RFC 5322: a name with specials is quoted; any other stays as typed. */
@@ -164,27 +137,20 @@ export const formatMailboxList = (mailboxes: Mailbox[]) =>
 export const addressOf = (formatted: string) =>
   formatted.endsWith('>') ? formatted.slice(formatted.lastIndexOf('<') + 1, -1) : formatted;
 
-const cleanName = (name: string) => readDisplayName(name.replaceAll(angleBrackets, '').trim());
+const withoutAngleBrackets = (text: string) => text.replaceAll(/[<>]+/g, '');
+const cleanName = (name: string) => readDisplayName(withoutAngleBrackets(name).trim());
 
-/**
- * `sendFrom` read as connector-kit 5.1's `parseSendFrom` reads it, for the kits before it:
- * `Name <address>`, a bare address (an `@`, no space), or else a name; control characters, and
- * angle brackets in a name, dropped. The caller checks the address; `undefined` if too long.
- */
+/** `sendFrom` read as connector-kit 5.1's `parseSendFrom` reads it, for the kits before 5.1. */
 export const parseSendFrom = (sendFrom: string): Partial<Mailbox> | undefined => {
   if (sendFrom.length > limits.mailbox) {
     return;
   }
 
-  const value = sendFrom.replaceAll(controlCharacters, '').trim();
+  const value = sendFrom.replaceAll(/\p{Cc}+/gu, '').trim();
 
   if (value.endsWith('>')) {
-    const close = value.length - 1;
-    const open = value.indexOf('<', value.lastIndexOf('>', close - 1) + 1);
-    const address = value
-      .slice(open + 1, close)
-      .replaceAll(angleBrackets, '')
-      .trim();
+    const open = value.indexOf('<', value.lastIndexOf('>', value.length - 2) + 1);
+    const address = withoutAngleBrackets(value.slice(open + 1, -1)).trim();
 
     if (open !== -1 && address) {
       const name = cleanName(value.slice(0, open));
@@ -193,7 +159,7 @@ export const parseSendFrom = (sendFrom: string): Partial<Mailbox> | undefined =>
   }
 
   if (value.includes('@') && !value.includes(' ')) {
-    return { address: value.replaceAll(angleBrackets, '') };
+    return { address: withoutAngleBrackets(value) };
   }
 
   const name = cleanName(value);

@@ -5,9 +5,8 @@ import { type LocaleHints, requestedLanguages, lookupLocale } from './language.j
 import type { TemplateConfig } from './types.js';
 
 /**
- * The template for a send: the usage type's entry in the user's language (see `lookupLocale`),
- * else its entry without a locale; only then the same for Generic. The usage type wins over the
- * language, because a sign-in code in the wrong template is worse than one in the wrong language.
+ * The usage type's entry in the user's language, else without a locale; only then Generic's: a code
+ * in the wrong template is worse than one in the wrong language.
  */
 export const chooseTemplate = (
   templates: TemplateConfig[],
@@ -26,17 +25,13 @@ export const chooseTemplate = (
   return entryFor(usageType) ?? entryFor(TemplateType.Generic);
 };
 
-// An entry names its Postmark template by alias or by ID; these are the only places that look.
-
+// An entry names its Postmark template by alias or by ID; only these three look.
 /** For request paths and look-ups: the alias, or the ID as text. */
 export const templateKey = (entry: TemplateConfig) =>
   entry.templateId === undefined ? entry.templateAlias : String(entry.templateId);
 
-/** For the request body: `TemplateAlias` or `TemplateId`. */
-export const templateReference = (entry: TemplateConfig) =>
-  entry.templateId === undefined
-    ? { TemplateAlias: entry.templateAlias }
-    : { TemplateId: entry.templateId };
+export const templateReference = ({ templateId, templateAlias }: TemplateConfig) =>
+  templateId === undefined ? { TemplateAlias: templateAlias } : { TemplateId: templateId };
 
 /** For people: `alias "logto-sign-in"` or `ID 12345`, the alias clipped to `length` if given. */
 export const describeTemplate = (entry: TemplateConfig, length = Number.POSITIVE_INFINITY) =>
