@@ -69,9 +69,9 @@ const breaksAround = new Map(
 type List = { next?: number; parent?: List };
 
 /**
- * Builds the text as a browser lays it out: runs of white space become one space, blocks start new
- * lines, and breaks and spaces are only written once some content follows them, so no line starts
- * or ends with a space and no blank line leads or trails. Each change returns the builder.
+ * The text as a browser lays it out: runs of white space become one space, blocks start new lines,
+ * and breaks and spaces wait for content, so no line starts or ends with a space and no blank line
+ * leads or trails. Each change returns the builder, so a tag's handler is one expression.
  */
 class PlainText {
   #text = '';
@@ -217,13 +217,11 @@ const attributes = String.raw`(?:[^=>]|=\s*"[^"]*(?:"|$)|=\s*'[^']*(?:'|$)|=)*`;
 
 /**
  * One match per token, as a browser reads it: a comment; an element whose content never shows,
- * with that content; a start or end tag; a declaration; text, where a `<` that starts no tag is
- * text. A token left open runs to the end of the input. Each alternative that starts to match can
- * finish, so the scan never backtracks and takes linear time whatever the input.
+ * with it; a start or end tag; a declaration; text, with any `<` that starts no tag. A token left
+ * open runs to the end of the input, so the scan never backtracks (docs/security.md).
  */
 const token = new RegExp(
-  // The rule cannot see that a token left open gives nothing back (docs/security.md); megabyte
-  // inputs in html-to-text.test.ts hold each shape to linear time.
+  // The rule cannot see that; megabyte inputs in html-to-text.test.ts hold it to linear time.
   // eslint-disable-next-line regexp/no-super-linear-backtracking
   [
     String.raw`<!--[\S\s]*?(?:-->|$)`,
