@@ -48,11 +48,7 @@ const linkTarget = (href = '') => {
   // Browsers drop tabs and line breaks from a URL; in the text they would break the line.
   const url = href.replaceAll(/[\t\n\r]/g, '').trim();
 
-  if (/^(?:#|javascript:)/i.test(url)) {
-    return '';
-  }
-
-  return /^mailto:/i.test(url) ? url.slice('mailto:'.length).replace(/\?[\S\s]*/, '') : url;
+  return /^(?:#|javascript:)/i.test(url) ? '' : url.replace(/^mailto:([^?]*)[\S\s]*/i, '$1');
 };
 
 const withoutScheme = (url: string) =>
