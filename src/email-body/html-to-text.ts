@@ -35,11 +35,10 @@ const decodeEntities = (text: string) =>
 const attributePattern = /([^\s"'/=>]+)(?:\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>]*)))?/g;
 
 const attributeValue = (attributes: string, wanted: string) => {
-  for (const [, name, doubleQuoted, singleQuoted, unquoted] of attributes.matchAll(
-    attributePattern
-  )) {
+  for (const [, name, ...values] of attributes.matchAll(attributePattern)) {
     if (name?.toLowerCase() === wanted) {
-      return decodeEntities(doubleQuoted ?? singleQuoted ?? unquoted ?? '');
+      // One form of value matched at most; the others are undefined, which join as ''.
+      return decodeEntities(values.join(''));
     }
   }
 };
@@ -49,37 +48,26 @@ const linkTarget = (href = '') => {
   // Browsers drop tabs and line breaks from a URL; in the text they would break the line.
   const url = href.replaceAll(/[\t\n\r]/g, '').trim();
 
-  if (url.startsWith('#') || /^javascript:/i.test(url)) {
-    return '';
-  }
-
-  return /^mailto:/i.test(url) ? url.slice('mailto:'.length).replace(/\?[\S\s]*/, '') : url;
+  return /^(?:#|javascript:)/i.test(url) ? '' : url.replace(/^mailto:([^?]*)[\S\s]*/i, '$1');
 };
 
 const withoutScheme = (url: string) =>
   url.replace(/^[a-z][\w+.-]*:(?:\/\/)?/i, '').replace(/\/$/, '');
 
-const isSameAddress = (label: string, url: string) =>
-  label === url || withoutScheme(label) === withoutScheme(url);
-
-const blockElements = (names: string, breaks: number) =>
-  names.split(' ').map((name) => [name, breaks] as const);
-
 /** How many line breaks an element puts before and after itself: 2 leave a blank line. */
-const breaksAround = new Map([
-  ...blockElements('p h1 h2 h3 h4 h5 h6 blockquote pre dl hr', 2),
-  ...blockElements(
-    'address article aside caption center dd details div dt fieldset figcaption figure footer form header li main nav section summary table tr',
-    1
-  ),
-]);
+const breaksAround = new Map(
+  Object.entries({
+    1: 'address article aside caption center dd details div dt fieldset figcaption figure footer form header li main nav section summary table tr',
+    2: 'p h1 h2 h3 h4 h5 h6 blockquote pre dl hr',
+  }).flatMap(([breaks, names]) => names.split(' ').map((name) => [name, Number(breaks)] as const))
+);
 
 type List = { next?: number; parent?: List };
 
 /**
- * Builds the text as a browser lays it out: runs of white space become one space, blocks start new
- * lines, and breaks and spaces are only written once some content follows them, so no line starts
- * or ends with a space and no blank line leads or trails. Each change returns the builder.
+ * The text as a browser lays it out: runs of white space become one space, blocks start new lines,
+ * and breaks and spaces wait for content, so no line starts or ends with a space and no blank line
+ * leads or trails. Each change returns the builder, so a tag's handler is one expression.
  */
 class PlainText {
   #text = '';
@@ -175,7 +163,7 @@ class PlainText {
       return this.flow(link.url, true);
     }
 
-    if (link?.url && !isSameAddress(link.label, link.url)) {
+    if (link?.url && withoutScheme(link.label) !== withoutScheme(link.url)) {
       // Right after the label, even when a block ended inside the link.
       this.#text += ` (${link.url})`;
     }
@@ -188,10 +176,8 @@ class PlainText {
       return;
     }
 
-    const isLineStart = this.#text === '' || this.#breaks > 0;
-    const newlines = this.#text === '' ? '' : '\n'.repeat(this.#breaks);
-    const lead = isLineStart ? this.#prefix : this.#space ? ' ' : '';
-    this.#text += newlines + lead + content;
+    const lead = this.#text === '' || this.#breaks > 0 ? this.#prefix : this.#space ? ' ' : '';
+    this.#text += (this.#text && '\n'.repeat(this.#breaks)) + lead + content;
     this.#link &&= { ...this.#link, label: this.#link.label + content };
     this.#breaks = 0;
     this.#space = false;
@@ -227,13 +213,11 @@ const attributes = String.raw`(?:[^=>]|=\s*"[^"]*(?:"|$)|=\s*'[^']*(?:'|$)|=)*`;
 
 /**
  * One match per token, as a browser reads it: a comment; an element whose content never shows,
- * with that content; a start or end tag; a declaration; text, where a `<` that starts no tag is
- * text. A token left open runs to the end of the input. Each alternative that starts to match can
- * finish, so the scan never backtracks and takes linear time whatever the input.
+ * with it; a start or end tag; a declaration; text, with any `<` that starts no tag. A token left
+ * open runs to the end of the input, so the scan never backtracks (docs/security.md).
  */
 const token = new RegExp(
-  // The rule cannot see that a token left open gives nothing back (docs/security.md); megabyte
-  // inputs in html-to-text.test.ts hold each shape to linear time.
+  // The rule cannot see that; megabyte inputs in html-to-text.test.ts hold it to linear time.
   // eslint-disable-next-line regexp/no-super-linear-backtracking
   [
     String.raw`<!--[\S\s]*?(?:-->|$)`,

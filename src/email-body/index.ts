@@ -77,8 +77,7 @@ const replyToFor = (replyTo: string) => {
 // it is worth, and Postmark sends the HTML alone.
 const maxTextPartSource = 512 * 1024;
 
-// A handlebar as connector-kit's `replaceSendMessageHandlebars` finds one; the two parts around
-// the name never match what the name matches, so a search takes linear time.
+// A handlebar as connector-kit finds one; `\s` and `[\w.]` share no character, so no backtracking.
 const handlebar = /{{\s*[\w.]+\s*}}/g;
 
 // Every character that ends a line somewhere: CR, LF, VT, FF, NEL and Unicode's two separators.
@@ -94,8 +93,7 @@ export const customEmailBody = (
   const from = template.sendFrom ? senderFor(fill(template.sendFrom), config) : config.fromEmail;
   const replyTo = template.replyTo ? replyToFor(fill(template.replyTo)) : undefined;
 
-  // Fills one handlebar at a time, so no value is read as one. A handlebar left as it is has
-  // nothing that either encoding changes.
+  // One handlebar at a time, so no value is read as one; one left unfilled has nothing to encode.
   const fillEncoded = (text: string, encode: (value: string) => string) =>
     text.replaceAll(handlebar, (found) => encode(fill(found)));
   const isText = template.contentType === 'text/plain';
