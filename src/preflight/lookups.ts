@@ -44,10 +44,7 @@ export const preflightError = (
   advice?: Advice
 ) => connectorError(code, `${description} Nothing was sent.`, details, advice);
 
-/**
- * A failed look-up in a send's words (a rejected token, a proxy's page, the network), and which it
- * was; Postmark's refusal of the look-up itself says nothing about an email, so it gets its own.
- */
+/** A failed look-up in a send's words, except Postmark's refusal of the look-up itself. */
 const lookUpFailed = (failure: Failure, what: string, config: PostmarkConfig) => {
   const context = { from: config.fromEmail, to: '', usageType: TemplateType.Generic };
   const { code, description, details, advice } = describeFailure(failure, context);
@@ -108,9 +105,8 @@ export const checkMessageStream = async (call: Call) => {
 };
 
 /**
- * Each key's template, looked up once, a few at a time: `undefined` where the answer is none, left
- * out where Postmark has none. Throws the first failure in the keys' order; after one, no new
- * look-up starts: with a rejected token, every further one would fail the same way.
+ * Each key's template (`undefined` if unreadable; absent if Postmark has none), a few at a time.
+ * Throws the first failure in the keys' order; after one, no look-up starts (a bad token fails all).
  */
 export const lookUpTemplates = async (keys: string[], what: 'template' | 'layout', call: Call) => {
   const answers = new Map<string, PostmarkAnswer>();
