@@ -1,7 +1,6 @@
 /**
- * Reads which variables a Postmark template (Mustachio) uses, without rendering it, in one pass:
- * each search starts where the last tag ended, so the time is linear in the text. Malformed tags
- * stay text, as Postmark prints them; past the limits below, reading stops with a reason.
+ * Which variables a Postmark (Mustachio) template uses, read without rendering in one linear pass.
+ * Malformed tags stay text, as Postmark prints them; past the limits below, reading stops with why.
  */
 
 export const mustachioLimits = {
