@@ -8,11 +8,7 @@ import type { PostmarkConfig } from '../types.js';
 import { checkMessageStream, lookUpTemplates, preflightError } from './lookups.js';
 import { entryProblems } from './template-content.js';
 
-/**
- * The Console test's preflight: the message stream, then every template Logto may send through
- * Postmark, with what each one shows. The test is the operator's chance to find a wrong alias, a
- * template without the code or a stream for bulk mail before a user does.
- */
+/** The Console test finds a bulk-mail stream, a wrong alias or a template without the code first. */
 export const checkTemplates = async (
   config: PostmarkConfig,
   options: { deadlineAt?: number; getI18nEmailTemplate?: GetI18nEmailTemplate } = {}
@@ -38,14 +34,8 @@ export const checkTemplates = async (
       missing.length === 1
         ? `Postmark has no template for ${names}: create it there, or fix "Templates".`
         : `Postmark has none of ${missing.length} templates: create them there, or fix "Templates". They are ${names}.`,
-      {
-        missing: missing.map(({ usageType, locale, templateAlias, templateId }) => ({
-          usageType,
-          locale,
-          templateAlias,
-          templateId,
-        })),
-      },
+      // Parsed entries hold only these four fields.
+      { missing },
       ConnectorErrorCodes.TemplateNotFound
     );
   }

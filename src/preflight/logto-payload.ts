@@ -4,10 +4,8 @@ const userFields = ['id', 'avatar', 'name', 'primaryEmail', 'primaryPhone', 'use
 const organizationFields = ['id', 'name', 'branding'];
 
 /**
- * The names and `name.field` paths Logto fills. The plain values are those connector-kit's guard
- * lists (`code`, `link`, `locale`, `uiLocales` in kit 4.7 to 5.1), so that one a newer kit adds is
- * known too; each email has `code` or `link`, `without` the other. The objects are core's (its
- * passcode and organization invitation libraries); the kit has no guard for them.
+ * The names and `name.field` paths Logto fills: the kit guard's plain values (so a newer kit's count
+ * too) but `without`, of `code` and `link`, the one the email lacks; and core's objects, unguarded.
  */
 const filled = (without: string, objects: Record<string, string[]>) =>
   new Set([

@@ -25,8 +25,7 @@ export type StoredTemplate = z.infer<typeof storedTemplateGuard>;
 
 const streamGuard = z.object({ MessageStreamType: z.string(), ArchivedAt: z.string().nullish() });
 
-const templateNotFound = 1101;
-const streamNotFound = 1226;
+const notFound = { template: 1101, stream: 1226 }; // Postmark's error codes
 
 const isMissing = (answer: PostmarkAnswer | undefined, notFoundCode: number) =>
   answer?.ok === false &&
@@ -35,7 +34,7 @@ const isMissing = (answer: PostmarkAnswer | undefined, notFoundCode: number) =>
 
 /** A failed look-up, other than of a template Postmark lacks. */
 const isFailure = (answer?: PostmarkAnswer): answer is Failure =>
-  answer?.ok === false && !isMissing(answer, templateNotFound);
+  answer?.ok === false && !isMissing(answer, notFound.template);
 
 export const preflightError = (
   description: string,
@@ -44,10 +43,7 @@ export const preflightError = (
   advice?: Advice
 ) => connectorError(code, `${description} Nothing was sent.`, details, advice);
 
-/**
- * A failed look-up in a send's words (a rejected token, a proxy's page, the network), and which it
- * was; Postmark's refusal of the look-up itself says nothing about an email, so it gets its own.
- */
+/** A failed look-up in a send's words, except Postmark's refusal of the look-up itself. */
 const lookUpFailed = (failure: Failure, what: string, config: PostmarkConfig) => {
   const context = { from: config.fromEmail, to: '', usageType: TemplateType.Generic };
   const { code, description, details, advice } = describeFailure(failure, context);
@@ -76,7 +72,7 @@ export const checkMessageStream = async (call: Call) => {
   const what = `the message stream "${clip(stream)}"`;
   const answer = await lookUp(messageStreamPath, stream, call);
 
-  if (isMissing(answer, streamNotFound)) {
+  if (isMissing(answer, notFound.stream)) {
     throw preflightError(
       `Postmark has no message stream "${clip(stream)}": create it as a Transactional stream (your server → Message Streams), or fix "Message stream". Empty means "outbound".`,
       { messageStream: stream }
@@ -108,27 +104,21 @@ export const checkMessageStream = async (call: Call) => {
 };
 
 /**
- * Each key's template, looked up once, a few at a time: `undefined` where the answer is none, left
- * out where Postmark has none. Throws the first failure in the keys' order; after one, no new
- * look-up starts: with a rejected token, every further one would fail the same way.
+ * Each key's template (`undefined` if unreadable; absent if Postmark has none), a few at a time.
+ * Throws the first failure in the keys' order; after one, no look-up starts (a bad token fails all).
  */
 export const lookUpTemplates = async (keys: string[], what: 'template' | 'layout', call: Call) => {
   const answers = new Map<string, PostmarkAnswer>();
   const pending = keys.values();
-  // eslint-disable-next-line @silverhand/fp/no-let
-  let stopped = false;
-
   const worker = async () => {
     for (const key of pending) {
-      if (stopped) {
-        return;
-      }
-
       // eslint-disable-next-line no-await-in-loop
       const answer = await lookUp(templatePath, key, call);
       answers.set(key, answer);
-      // eslint-disable-next-line @silverhand/fp/no-mutation
-      stopped ||= isFailure(answer);
+
+      if (isFailure(answer)) {
+        Array.from(pending); // Takes the keys left, so no worker starts another look-up.
+      }
     }
   };
 
@@ -144,7 +134,7 @@ export const lookUpTemplates = async (keys: string[], what: 'template' | 'layout
       }
 
       const template = answer?.ok ? parseJson(storedTemplateGuard, answer.body) : undefined;
-      return isMissing(answer, templateNotFound) ? [] : [[key, template] as const];
+      return isMissing(answer, notFound.template) ? [] : [[key, template] as const];
     })
   );
 };

@@ -1,7 +1,6 @@
 /**
- * Reads which variables a Postmark template (Mustachio) uses, without rendering it, in one pass:
- * each search starts where the last tag ended, so the time is linear in the text. Malformed tags
- * stay text, as Postmark prints them; past the limits below, reading stops with a reason.
+ * Which variables a Postmark (Mustachio) template uses, read without rendering in one linear pass.
+ * Malformed tags stay text, as Postmark prints them; past the limits below, reading stops with why.
  */
 
 export const mustachioLimits = {
@@ -17,7 +16,7 @@ type TemplateReading = { used: string[]; shown: string[]; problem?: string };
 const isName = (name: string) =>
   name.split('.').every((segment) => /^[\p{L}\p{N}_$-]+$/u.test(segment));
 
-/** A tag's name as a path from the root, in `scopes`: the root's and each open section's path. */
+/** A tag's name as a path from the root. */
 const resolve = (name: string, scopes: string[]) => {
   // An empty name, or one of Mustachio's own (`@index`, `@content`), is no name: isName refuses it.
   if (name.length > mustachioLimits.name) {
@@ -58,17 +57,15 @@ const nextTag = (text: string, from: number) => {
 const opens = (sigil: string) => sigil === '#' || sigil === '^';
 const prints = (sigil: string) => sigil === '' || sigil === '&';
 
-/** The scopes after a tag, or why reading stops there. */
+/** The scopes after a tag: `scopes` holds the root's and each open section's path. */
 const scopesAfter = (scopes: string[], sigil: string, path: string | undefined) => {
   if (!opens(sigil)) {
     return sigil === '/' && scopes.length > 1 ? scopes.slice(0, -1) : scopes;
   }
 
   const scope = scopes.at(-1) ?? '';
-  return scopes.length > mustachioLimits.depth
-    ? `nests sections deeper than ${mustachioLimits.depth}`
-    : // An inverted section renders only when its value is missing: names inside keep the scope.
-      [...scopes, sigil === '^' ? scope : (path ?? scope)];
+  // An inverted section renders only when its value is missing: names inside keep the scope.
+  return [...scopes, sigil === '^' ? scope : (path ?? scope)];
 };
 
 export const readTemplate = (text: string): TemplateReading => {
@@ -84,15 +81,10 @@ export const readTemplate = (text: string): TemplateReading => {
     ...(problem && { problem }),
   });
   // eslint-disable-next-line @silverhand/fp/no-let
-  let scopes: string[] | string = [''];
+  let scopes = [''];
 
-  for (
-    // eslint-disable-next-line @silverhand/fp/no-let
-    let tag = nextTag(text, 0);
-    tag;
-    // eslint-disable-next-line @silverhand/fp/no-mutation
-    tag = nextTag(text, tag.next)
-  ) {
+  // eslint-disable-next-line @silverhand/fp/no-let, @silverhand/fp/no-mutation
+  for (let tag = nextTag(text, 0); tag; tag = nextTag(text, tag.next)) {
     const path = resolve(tag.name, scopes);
 
     if (path !== undefined && (prints(tag.sigil) || opens(tag.sigil))) {
@@ -104,12 +96,12 @@ export const readTemplate = (text: string): TemplateReading => {
       return result(`uses more than ${mustachioLimits.variables} variables`);
     }
 
+    if (opens(tag.sigil) && scopes.length > mustachioLimits.depth) {
+      return result(`nests sections deeper than ${mustachioLimits.depth}`);
+    }
+
     // eslint-disable-next-line @silverhand/fp/no-mutation
     scopes = scopesAfter(scopes, tag.sigil, path);
-
-    if (typeof scopes === 'string') {
-      return result(scopes);
-    }
   }
 
   return result();

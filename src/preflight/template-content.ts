@@ -8,15 +8,11 @@ import type { StoredTemplate } from './lookups.js';
 import { readTemplate } from './mustachio.js';
 
 /** A template's parts as an operator finds them in Postmark's editor. */
-const parts = [
-  ['subject', 'Subject'],
-  ['HTML body', 'HtmlBody'],
-  ['text body', 'TextBody'],
-] as const;
+const parts = { subject: 'Subject', 'HTML body': 'HtmlBody', 'text body': 'TextBody' } as const;
 
 /** What each part uses and shows, named for a message: `its subject`, `its layout's text body`. */
 const read = (template: StoredTemplate, owner: string) =>
-  parts.flatMap(([label, field]) => {
+  Object.entries(parts).flatMap(([label, field]) => {
     const text = template[field];
     return typeof text === 'string' ? [{ part: `${owner} ${label}`, ...readTemplate(text) }] : [];
   });
