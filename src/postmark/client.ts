@@ -11,13 +11,13 @@ export const defaultRetryPolicy = Object.freeze({
   // One send, retries included: the sign-in page gives up on Logto after 10 s, and Logto needs most
   // of a second of them on a busy host; past this, a clear error beats a browser timeout.
   deadlineMs: 7500,
-  /** Postmark answers within a second: a 3 s attempt is stuck, and its retry saves the sign-in. */
+  // Postmark answers within a second: a 3 s attempt is stuck, and its retry saves the sign-in.
   attemptTimeoutMs: 3000,
   maxAttempts: 3,
   // Backoff before retry n: this × 2^(n-1), jittered. Two hung attempts and their backoff take at
   // most 6.9 s, leaving the third at least 0.6 s: Postmark answers in a few hundred ms.
   baseDelayMs: 300,
-  /** A longer `Retry-After` is shortened to this, so that the retries fit in the deadline. */
+  // A longer `Retry-After` is shortened to this, so that the retries fit in the deadline.
   retryAfterCapMs: 3000,
 });
 
