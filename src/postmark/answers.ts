@@ -35,11 +35,8 @@ export const postmarkSaid = (
   );
 };
 
-/**
- * An answer that is not Postmark's JSON, as one sentence quoting a short plain excerpt of what a
- * proxy or load balancer sent, its hosts hidden before the cut. A tag also ends at the next `<`, so
- * any body costs the same.
- */
+// What a proxy or load balancer sent, as a short plain excerpt with its hosts hidden before the cut.
+// A tag also ends at the next `<`, so any body costs the same.
 const othersSaid = (status: number, attempts: number, body: string) => {
   const untagged = body.slice(0, 4096).replaceAll(/<[^<>]*>?/g, ' ');
   const text = redactHosts(untagged.replaceAll(/\s+/g, ' ').trim());
@@ -48,24 +45,12 @@ const othersSaid = (status: number, attempts: number, body: string) => {
   return `${afterAttempts(attempts)}${attempts > 1 ? 'the' : 'The'} answer was HTTP ${status}${quote}, not Postmark's.`;
 };
 
-/** Postmark's `Retry-After`, as the connector did not wait it out: when to try again. */
-const backIn = (retryAfterMs?: number) => {
-  if (retryAfterMs === undefined || retryAfterMs <= 0) {
-    return '';
-  }
-
-  // A wait as people say it: seconds, then minutes, then hours.
+/** The `Retry-After` the connector did not wait out, as people say a wait: s, minutes, hours. */
+const backIn = (retryAfterMs = 0) => {
   const minutes = Math.round(retryAfterMs / 60_000);
   const hours = minutes < 90 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
   const wait = retryAfterMs < 90_000 ? `${Math.ceil(retryAfterMs / 1000)} s` : hours;
-  return ` Postmark asked to wait ${wait} before the next try.`;
-};
-
-type FailureWords = {
-  code: ConnectorErrorCodes;
-  description: string;
-  details: Record<string, unknown>;
-  advice: Advice;
+  return retryAfterMs <= 0 ? '' : ` Postmark asked to wait ${wait} before the next try.`;
 };
 
 /** An answer's status, with Postmark's ErrorCode and Message when the body is Postmark's JSON. */
@@ -180,7 +165,7 @@ const notPostmark: Omit<HttpRule, 'when'> = {
 const httpFailure = (
   { status, body, attempts, retryAfterMs }: Extract<PostmarkFailure, { kind: 'http' }>,
   context: SendContext
-): FailureWords => {
+) => {
   const postmark = parsePostmarkError(body);
   const facts = { status, code: postmark?.ErrorCode, message: postmark?.Message, context };
   const rule = httpRules.find(({ when }) => when(facts)) ?? notPostmark;
@@ -202,13 +187,13 @@ const httpFailure = (
 };
 
 /** Puts a failed Postmark call into words a Console user can act on. */
-export const describeFailure = (failure: PostmarkFailure, context: SendContext): FailureWords => {
+export const describeFailure = (failure: PostmarkFailure, context: SendContext) => {
   const { attempts } = failure;
+  const noAnswer = { code: ConnectorErrorCodes.General, advice: 'retry' } as const;
 
   if (failure.kind === 'network') {
     return {
-      code: ConnectorErrorCodes.General,
-      advice: 'retry',
+      ...noAnswer,
       description: `This server could not reach Postmark: check its network, DNS and proxy settings for api.postmarkapp.com. ${sentence(
         `${afterAttempts(attempts)}${attempts > 1 ? 'the last' : 'The'} connection failed with ${redactHosts(failure.cause)}`
       )}`,
@@ -218,8 +203,7 @@ export const describeFailure = (failure: PostmarkFailure, context: SendContext):
 
   if (failure.kind === 'deadline') {
     return {
-      code: ConnectorErrorCodes.General,
-      advice: 'retry',
+      ...noAnswer,
       description: `Postmark did not answer within ${Math.round(failure.milliseconds / 100) / 10} s: see https://status.postmarkapp.com, and check this server's network.${
         attempts > 1 ? ` The connector made ${attempts} attempts.` : ''
       }`,

@@ -1,8 +1,5 @@
-/**
- * The Postmark client: one ky instance for every call the connector makes (sends, and the Console
- * test's look-ups), with the retry policy as ky's options. ky is bundled into lib/ at one version,
- * so every Logto release runs the same client whatever ky its core resolves.
- */
+// One ky instance for every call to Postmark (sends and the Console test's look-ups), with the retry
+// policy as ky's options. ky is bundled into lib/, so every Logto release runs the same client.
 import ky, { HTTPError } from 'ky';
 
 import { maxAnswerBytes, postmarkApiUrl } from '../constant.js';
@@ -11,22 +8,16 @@ import type { PostmarkFailure } from '../errors/connector-error.js';
 import { type AttemptOptions, AttemptTimeoutError, attemptRequest } from './fetch.js';
 
 export const defaultRetryPolicy = Object.freeze({
-  /**
-   * How long one send may take, retries included. The sign-in page gives up on Logto after 10 s,
-   * and Logto needs some of it for its own work and the way back (most of a second on a busy
-   * two-core host); past this, a clear error serves the user better than a browser timeout.
-   */
+  // One send, retries included: the sign-in page gives up on Logto after 10 s, and Logto needs most
+  // of a second of them on a busy host; past this, a clear error beats a browser timeout.
   deadlineMs: 7500,
-  /** Postmark answers within a second: a 3 s attempt is stuck, and its retry saves the sign-in. */
+  // Postmark answers within a second: a 3 s attempt is stuck, and its retry saves the sign-in.
   attemptTimeoutMs: 3000,
-  /** The first try and two retries. */
   maxAttempts: 3,
-  /**
-   * Backoff before retry n is this times 2^(n-1), jittered. Two hung attempts and their backoff
-   * take at most 6.9 s, leaving the third at least 0.6 s: Postmark answers in a few hundred ms.
-   */
+  // Backoff before retry n: this × 2^(n-1), jittered. Two hung attempts and their backoff take at
+  // most 6.9 s, leaving the third at least 0.6 s: Postmark answers in a few hundred ms.
   baseDelayMs: 300,
-  /** A longer `Retry-After` is shortened to this, so that the retries fit in the deadline. */
+  // A longer `Retry-After` is shortened to this, so that the retries fit in the deadline.
   retryAfterCapMs: 3000,
 });
 
@@ -47,13 +38,9 @@ const retryAfterMs = ({ headers }: Response) => {
 
 const afterStatusCodes = [429, 503];
 
-/**
- * The policy as ky's retry options: 429 and the 5xx that mean "try again" (Postmark says a 500
- * usually loses the message), `Retry-After` on 429 and 503 up to the cap, and otherwise a backoff
- * of which a random 50 to 100 % is waited ("equal jitter"), so that many Logto instances do not
- * retry in step after a Postmark hiccup. A failure before any answer is retried too; an error of
- * the connector's own is not.
- */
+// Retried: 429, the 5xx that mean "try again" (Postmark says a 500 usually loses the message) and a
+// failure before any answer, never an error of the connector's own. `Retry-After` on 429 and 503
+// is waited up to the cap, else 50 to 100 % of the backoff, so Logto instances do not retry in step.
 const retryOptions = (policy: RetryPolicy, deadlineAt: number) => ({
   limit: policy.maxAttempts - 1,
   methods: ['get', 'post'],
@@ -141,23 +128,16 @@ const failure = async (
   throw error;
 };
 
-/**
- * One call to Postmark's API, retried where that is safe and useful, never past the deadline.
- * Resolves with what happened; it only rejects on a bug.
- */
+/** One call to Postmark, retried where safe and useful, never past the deadline; rejects only on a bug. */
 export const callPostmark = async (
   call: PostmarkCall,
   policy: RetryPolicy = defaultRetryPolicy
 ): Promise<PostmarkAnswer> => {
   const startedAt = Date.now();
-  const deadlineMs = Math.max(
-    0,
-    Math.min(policy.deadlineMs, (call.deadlineAt ?? Number.POSITIVE_INFINITY) - startedAt)
-  );
+  const untilDeadlineAt = (call.deadlineAt ?? Number.POSITIVE_INFINITY) - startedAt;
+  const deadlineMs = Math.max(0, Math.min(policy.deadlineMs, untilDeadlineAt));
   const deadline = new AbortController();
-  const deadlineTimer = setTimeout(() => {
-    deadline.abort();
-  }, deadlineMs);
+  const deadlineTimer = setTimeout(deadline.abort.bind(deadline), deadlineMs);
   const state = { attempts: 0 };
   const attempt: AttemptOptions = {
     payload: call.body,

@@ -1,10 +1,7 @@
-/**
- * The `fetch` the Postmark client hands to ky: one attempt, over `node:https`. ky cannot bound an
- * attempt by time and size through the end of its body (its `timeout` stops at the headers), free
- * the socket of an attempt it gives up on, or keep a status whose body broke off; Node's global
- * fetch costs several times the CPU of `node:https`, and its signals have let a deadline pass
- * (nodejs/undici#4068).
- */
+// The `fetch` the Postmark client hands to ky: one attempt, over `node:https`. ky cannot bound an
+// attempt by time and size through the end of its body (its `timeout` stops at the headers), free
+// the socket of an attempt it gives up on, or keep a status whose body broke off; Node's fetch costs
+// several times the CPU, and its signals have let a deadline pass (nodejs/undici#4068).
 import https from 'node:https';
 
 /** What each attempt of one call sends and is bound by; ky passes these options on to fetch. */
@@ -53,11 +50,10 @@ class ReadResponse extends Response {
 }
 
 /**
- * One attempt: TLS verified as Node does, no redirect followed, Node's global agent (kept-alive
- * connections; `HTTPS_PROXY` with `NODE_USE_ENV_PROXY=1` from Node 22.21). A failure before the
- * status line rejects as a NetworkError; after it, the attempt resolves with the status and what
- * of the body came (up to `maxAnswerBytes`), because the status is Postmark's word. It leaves no
- * timer, listener or socket behind either way.
+ * One attempt: TLS verified, no redirect followed, Node's global agent (keep-alive; `HTTPS_PROXY`
+ * with `NODE_USE_ENV_PROXY=1` from Node 22.21). A failure before the status line is a NetworkError;
+ * after it, what of the body came is the answer, as the status is Postmark's word. No timer,
+ * listener or socket outlives it.
  */
 export const attemptRequest = async (
   request: Request,

@@ -2,15 +2,10 @@
 import { z } from 'zod';
 
 /** `text` read as JSON and checked by `guard`; `undefined` when it is not JSON or not that shape. */
-export const parseJson = <T>(
-  guard: z.ZodType<T, z.ZodTypeDef, unknown>,
-  text: string
-): T | undefined => {
+export const parseJson = <T>(guard: z.ZodType<T, z.ZodTypeDef, unknown>, text: string) => {
   try {
     return guard.safeParse(JSON.parse(text)).data;
-  } catch {
-    return undefined;
-  }
+  } catch {}
 };
 
 /** What Postmark answers to a send it accepted. */
