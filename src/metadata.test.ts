@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import { type CreateConnector, type EmailConnector, i18nPhrasesGuard } from '@logto/connector-kit';
+import {
+  type CreateConnector,
+  type EmailConnector,
+  ConnectorConfigFormItemType,
+  i18nPhrasesGuard,
+} from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
-import { defaultMetadata } from './constant.js';
+import { defaultMetadata, limits } from './constant.js';
 
 /** The languages of Logto's Console (`@logto/phrases`). */
 const consoleLanguages =
@@ -28,6 +33,10 @@ describe("the Console's connector picker", () => {
     expect(Object.keys(description).sort()).toEqual([...consoleLanguages].sort());
     expect(i18nPhrasesGuard.safeParse(name).success).toBe(true);
     expect(i18nPhrasesGuard.safeParse(description).success).toBe(true);
+  });
+
+  it('calls it Postmark in every language, as the brand is written', () => {
+    expect(new Set(Object.values(defaultMetadata.name))).toEqual(new Set(['Postmark']));
   });
 
   it.each(consoleLanguages)('fits the %s description in four lines of the card', (language) => {
@@ -61,5 +70,27 @@ describe('what Logto finds the connector by', () => {
     expect(defaultMetadata.readme).toBe('./docs/guide.en.md');
     expect(existsSync(inRepository(defaultMetadata.logo))).toBe(true);
     expect(existsSync(inRepository(defaultMetadata.readme))).toBe(true);
+  });
+});
+
+describe("the Console's form", () => {
+  const items = defaultMetadata.formItems ?? [];
+  const tooltipOf = (key: string) => items.find((item) => item.key === key)?.tooltip ?? '';
+
+  it('explains every field, and shows an example in every text field', () => {
+    for (const item of items) {
+      expect(item.tooltip, item.key).toMatch(/\w{3}/);
+
+      if (item.type === ConnectorConfigFormItemType.Text) {
+        expect(item.placeholder, item.key).toMatch(/\w{3}/);
+      }
+    }
+  });
+
+  it('states the limits the configuration enforces', () => {
+    expect(tooltipOf('replyTo')).toContain(`up to ${limits.replyToAddresses} separated by commas`);
+    expect(tooltipOf('metadata')).toContain(
+      `At most ${limits.metadataEntries} entries; names up to ${limits.metadataName} characters, values up to ${limits.metadataValue}.`
+    );
   });
 });
