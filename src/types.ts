@@ -89,11 +89,15 @@ const checkTemplateMap = (templates: TemplateConfig[], context: z.RefinementCtx)
     );
   }
 
-  const slots = templates.map(
-    ({ usageType, locale }) => `${usageType} ${locale?.toLowerCase() ?? ''}`
-  );
+  // One pass with a set, so that even the longest list is checked in linear time.
+  const seen = new Set<string>();
   const repeated = templates
-    .filter((_, index) => slots.indexOf(slots[index] ?? '') < index)
+    .filter(({ usageType, locale }) => {
+      const slot = `${usageType} ${locale?.toLowerCase() ?? ''}`;
+      const isRepeat = seen.has(slot);
+      seen.add(slot);
+      return isRepeat;
+    })
     .map(({ usageType, locale }) => (locale ? `${usageType} (locale ${locale})` : usageType));
 
   if (repeated.length > 0) {
