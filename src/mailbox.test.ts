@@ -1,9 +1,11 @@
+import { parseSendFrom as kitParseSendFrom } from '@logto/connector-kit';
 import emailAddresses from 'email-addresses';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { limits } from './constant.js';
 import {
+  type Mailbox,
   formatMailbox,
   formatMailboxList,
   fromWithSendFrom,
@@ -136,6 +138,21 @@ describe('parseMailboxList', () => {
     });
   });
 
+  it(`reads a list of exactly ${limits.mailboxList} characters, and refuses one more by its length`, () => {
+    const padded = (length: number) => {
+      const addresses = list(limits.replyToAddresses);
+      return `${addresses}${' '.repeat(length - addresses.length)}`;
+    };
+
+    expect(padded(limits.mailboxList)).toHaveLength(limits.mailboxList);
+    expect(parseMailboxList(padded(limits.mailboxList))).toEqual({
+      problem: `has an entry ${limits.replyToAddresses} of ${limits.replyToAddresses} that is not an address`,
+    });
+    expect(parseMailboxList(padded(limits.mailboxList + 1))).toEqual({
+      problem: `is longer than ${limits.mailboxList} characters`,
+    });
+  });
+
   it('writes a list that it reads back as the same mailboxes', () => {
     const value = 'Acme, Inc <a@acme.com>, "Joe \\"Bud\\"" <joe@acme.com>, ops@acme.com';
     const read = parseMailboxList(value);
@@ -188,7 +205,7 @@ describe('formatMailbox', () => {
 });
 
 describe('parseSendFrom, as connector-kit 5.1 reads sendFrom', () => {
-  it.each([
+  const readings: Array<[string, Partial<Mailbox>]> = [
     ['Support <support@example.com>', { name: 'Support', address: 'support@example.com' }],
     ['My <App> <support@example.com>', { name: 'My App', address: 'support@example.com' }],
     ['Brand <bad<addr@example.com>', { name: 'Brand', address: 'badaddr@example.com' }],
@@ -206,8 +223,16 @@ describe('parseSendFrom, as connector-kit 5.1 reads sendFrom', () => {
     ['Acme <xy', { name: 'Acme xy' }],
     ['Acme>', { name: 'Acme' }],
     ['Acme < >', { name: 'Acme' }],
-  ])('reads %j', (value, expected) => {
+    ['A<>B<a@b.co>', { name: 'AB', address: 'a@b.co' }],
+  ];
+
+  it.each(readings)('reads %j', (value, expected) => {
     expect(parseSendFrom(value)).toEqual(expected);
+  });
+
+  it.each(readings)('reads %j as the kit does', (value, { name, address }) => {
+    const fallback = 'fallback@example.com';
+    expect(kitParseSendFrom(value, fallback)).toEqual({ name, email: address ?? fallback });
   });
 
   it('reads up to 520 characters', () => {
@@ -270,6 +295,7 @@ describe('fromWithSendFrom', () => {
     ['', sender],
     ['Acme Support', 'Acme Support <no-reply@acme.com>'],
     ['support@bücher.example', 'support@xn--bcher-kva.example'],
+    ['A<>B<a@b.co>', 'AB <a@b.co>'],
     ['rafał@example.com', undefined],
     ['N'.repeat(257), undefined],
     ['N'.repeat(256), `${'N'.repeat(256)} <no-reply@acme.com>`],

@@ -89,6 +89,41 @@ describe('configuration messages at their edge', () => {
     expect(first.length).toBeLessThanOrEqual(160);
   });
 
+  const wrongFields = (keys: string[]) =>
+    new z.ZodError(
+      keys.map((key) => ({ code: 'custom' as const, path: [key], message: 'is wrong' }))
+    );
+
+  /** The first sentence, with its full stop: what the Console's toast shows. */
+  const firstSentence = (error: z.ZodError) => {
+    const description = descriptionOf(error);
+    return description.slice(0, description.indexOf('. ') + 1);
+  };
+
+  it.each([
+    [
+      ['serverToken', 'templates', 'messageStream', 'trackOpens'],
+      'Correct "Server API token" (serverToken), "Templates" (templates), "Message stream" (messageStream) and 1 more field in the connector\'s settings.',
+    ],
+    [
+      ['serverToken', 'templates', 'messageStream', 'trackOpens', 'trackLinks'],
+      'Correct "Server API token" (serverToken), "Templates" (templates), "Message stream" (messageStream) and 2 more fields in the connector\'s settings.',
+    ],
+  ])('counts the fields it does not name in %j', (keys, expected) => {
+    expect(firstSentence(wrongFields(keys))).toBe(expected);
+  });
+
+  it('names as many fields as fit in exactly 160 characters', () => {
+    const first = firstSentence(
+      wrongFields(['serverToken', 'fromEmail', 'replyTo', 'trackOpens', 'trackLinks'])
+    );
+
+    expect(first).toBe(
+      'Correct "Server API token" (serverToken), "Sender" (fromEmail), "Reply-To" (replyTo), "Open tracking" (trackOpens) and 1 more field in the connector\'s settings.'
+    );
+    expect(first).toHaveLength(160);
+  });
+
   it('counts every issue past the tenth', () => {
     expect(descriptionOf(issues(13))).toMatch(/f9: Required; and 3 more\.$/);
     expect(descriptionOf(issues(13))).not.toContain('f10');

@@ -361,6 +361,15 @@ describe('metadata', () => {
   ])('refuses %j, naming the entry', (metadata, expected) => {
     expect(descriptionOf({ ...valid, metadata })).toContain(expected);
   });
+
+  it.each(['usage_type', 'locale', 'client_ip', 'Usage_Type', 'Locale', 'CLIENT_IP'])(
+    'refuses %s, a name the connector sets',
+    (name) => {
+      expect(descriptionOf({ ...valid, metadata: { [name]: 'mine' } })).toBe(
+        `Correct "Postmark metadata" (metadata) in the connector's settings. Postmark metadata (metadata.${name}): is set by the connector on every email; choose another name.`
+      );
+    }
+  );
 });
 
 describe('headers', () => {
@@ -547,6 +556,10 @@ describe('the words of a refusal', () => {
     [
       'headers',
       'Custom headers (headers): must be a JSON object, such as { "List-Unsubscribe": "<mailto:unsubscribe@acme.com>" }',
+    ],
+    [
+      'templateModel',
+      'Fixed template values (templateModel): must be a JSON object, such as { "product_name": "Acme" }',
     ],
   ])('shows an example of %s', (key, expected) => {
     expect(descriptionOf({ ...valid, [key]: ['a'] })).toContain(expected);
