@@ -64,6 +64,14 @@ describe('requestedLanguages', () => {
     ]);
   });
 
+  it('reads all 16 tags of ui_locales however many spaces part them', () => {
+    const tags = Array.from({ length: 16 }, (_, index) => `de-x-t${index}`);
+    expect(requestedLanguages({ uiLocales: tags.join('  ') })).toEqual(tags);
+    expect(requestedLanguages({ uiLocales: tags.join(' \t\n ') })).toEqual(tags);
+    // Space before the first tag or after the last takes none of the 16 places.
+    expect(requestedLanguages({ uiLocales: ` ${tags.join(' ')} ` })).toEqual(tags);
+  });
+
   it('ignores a locale that is not a string', () => {
     expect(requestedLanguages({ locale: ['de'], uiLocales: 'fr' })).toEqual(['fr']);
   });

@@ -21,7 +21,7 @@ export const localeHintsProblem = ({ locale, uiLocales }: LocaleHints) => {
 export const requestedLanguages = ({ locale, uiLocales }: LocaleHints): string[] => {
   const requested =
     typeof uiLocales === 'string'
-      ? uiLocales.slice(0, limits.uiLocales).split(/\s+/).slice(0, limits.uiLocaleTags)
+      ? uiLocales.slice(0, limits.uiLocales).trim().split(/\s+/).slice(0, limits.uiLocaleTags)
       : [];
   const tags = [typeof locale === 'string' ? locale : '', ...requested].filter(
     (tag) => tag && tag.length <= limits.languageTag
