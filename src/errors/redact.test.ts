@@ -282,6 +282,8 @@ describe('redactHosts', () => {
     ['connect 10.20.30.40:8443 refused', 'connect [address] refused'],
     ['[fe80::1%eth0]:8080 and [::1]', '[address] and [address]'],
     ['https://api.postmarkapp.com:443/email', 'https://api.postmarkapp.com:443/email'],
+    // Only a port at the end leaves a name to check, not digits inside it.
+    ['https://api.postmark:1app.com/', 'https://[host]/'],
     // The stop that ends a sentence after a name is the sentence's, not the name's.
     ['failed with ENOTFOUND gw.corp.internal.', 'failed with ENOTFOUND [host].'],
     ['failed with ENOTFOUND api.postmarkapp.com.', 'failed with ENOTFOUND api.postmarkapp.com.'],

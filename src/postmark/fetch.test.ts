@@ -310,6 +310,25 @@ describe('attempt', () => {
     expect(response.body).toBe('{"ErrorCode":0,');
   });
 
+  // Node reads any other 1xx (100, 199) as informational and waits on for the final status.
+  it.each([[99], [101], [600]])(
+    'fails as a network error on a status %i, which no Response can hold',
+    async (status) => {
+      const send = setUp((request) => {
+        request.socket.write(
+          `HTTP/1.1 ${String(status).padStart(3, '0')} Odd\r\nContent-Length: 0\r\n\r\n`
+        );
+      });
+
+      const error = await failureOf(send());
+
+      expect(error).toBeInstanceOf(NetworkError);
+      expect(error).toMatchObject({ name: 'NetworkError', message: 'no answer from Postmark' });
+      expect(error.cause).toBeInstanceOf(RangeError);
+      expect(seen).toHaveLength(1);
+    }
+  );
+
   it('a kept-alive connection the server dropped meanwhile fails with its cause, ECONNRESET', async () => {
     const send = setUp((request, response, body) => {
       if (seen.length === 1) {
