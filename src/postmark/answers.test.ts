@@ -131,6 +131,37 @@ describe('each answer, its code and its advice', () => {
     expect(http(status, body)).toMatchObject({ code, advice });
   });
 
+  it.each([
+    [
+      407,
+      '<h1>Proxy Authentication Required</h1>',
+      'A proxy between Logto and Postmark asks for credentials: add them to HTTPS_PROXY in Logto\'s environment, or let this server reach api.postmarkapp.com. The answer was HTTP 407 with "Proxy Authentication Required", not Postmark\'s.',
+    ],
+    [
+      403,
+      '<html><body>Access denied by policy</body></html>',
+      'Something between Logto and Postmark refused the request: let this server reach api.postmarkapp.com through its proxy or firewall. The answer was HTTP 403 with "Access denied by policy", not Postmark\'s.',
+    ],
+    [
+      407,
+      postmark(999, 'x'),
+      'Postmark refused the email: fix what its answer names. Postmark answered HTTP 407, error 999: "x".',
+    ],
+    [
+      403,
+      postmark(999, 'x'),
+      'Postmark refused the email: fix what its answer names. Postmark answered HTTP 403, error 999: "x".',
+    ],
+  ])("blames a proxy for a %i only without Postmark's JSON: %j", (status, body, description) => {
+    expect(http(status, body).description).toBe(description);
+  });
+
+  it('quotes no Message when Postmark sent an empty one', () => {
+    expect(http(422, postmark(300, '')).description).toBe(
+      'Postmark refused the email: fix what its answer names. Postmark answered HTTP 422, error 300.'
+    );
+  });
+
   it('names the address field of a Postmark 300, first field first', () => {
     expect(http(422, postmark(300, "Error parsing 'To': Illegal email address")).description).toBe(
       'Postmark cannot send to user@example.com: check the address, or use another one. Postmark answered HTTP 422, error 300: "Error parsing \'To\': Illegal email address".'
@@ -231,8 +262,19 @@ describe("Postmark's word on when to try again", () => {
   it.each([
     [4000, '4 s'],
     [89_000, '89 s'],
+    [89_001, '90 s'],
+    // From 90 s on, whole minutes; from 90 minutes on, whole hours: each rounded up, so that the
+    // operator never tries again before Postmark asked.
+    [90_000, '2 minutes'],
+    [91_000, '2 minutes'],
+    [149_000, '3 minutes'],
     [600_000, '10 minutes'],
+    [5_340_000, '89 minutes'],
+    [5_340_001, '2 hours'],
+    [5_400_000, '2 hours'],
+    [5_460_000, '2 hours'],
     [7_200_000, '2 hours'],
+    [7_200_001, '3 hours'],
   ])('says a Retry-After of %i ms as %s, and keeps it for the audit log', (wait, said) => {
     const { description, details } = rateLimited(wait);
 

@@ -45,10 +45,10 @@ const othersSaid = (status: number, attempts: number, body: string) => {
   return `${afterAttempts(attempts)}${attempts > 1 ? 'the' : 'The'} answer was HTTP ${status}${quote}, not Postmark's.`;
 };
 
-/** The `Retry-After` the connector did not wait out, as people say a wait: s, minutes, hours. */
+/** The `Retry-After` not waited out, as people say a wait, rounded up so never too soon. */
 const backIn = (retryAfterMs = 0) => {
-  const minutes = Math.round(retryAfterMs / 60_000);
-  const hours = minutes < 90 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
+  const minutes = Math.ceil(retryAfterMs / 60_000);
+  const hours = minutes < 90 ? `${minutes} minutes` : `${Math.ceil(minutes / 60)} hours`;
   const wait = retryAfterMs < 90_000 ? `${Math.ceil(retryAfterMs / 1000)} s` : hours;
   return retryAfterMs <= 0 ? '' : ` Postmark asked to wait ${wait} before the next try.`;
 };
