@@ -112,6 +112,23 @@ describe('htmlToText', () => {
       expect(htmlToText('Body<style>p { color: red }')).toBe('Body');
       expect(htmlToText('Body<a href="x')).toBe('Body');
     });
+
+    // A `>` inside a quoted value is part of it, so a tag the input ends in there never closes.
+    it.each([
+      ['<a href="x>', ''],
+      ["<a href='x>", ''],
+      ['Body<img alt="x>', 'Body'],
+      ["Body<img alt='x>", 'Body'],
+      ['<a href="x>y">go</a>', 'go (x>y)'],
+      ["<a href='x>y'>go</a>", 'go (x>y)'],
+      ['<img alt="x>y">', 'x>y'],
+      ["<img alt='x>y'>", 'x>y'],
+      ['<a x=b="c href="y>go</a>', ''],
+      ["<a ='href=\"y' href='z'>go</a>", ''],
+      ['<a b/="href=\'y">go</a>', ''],
+    ])('closes %j only after its quoted value', (html, text) => {
+      expect(htmlToText(html)).toBe(text);
+    });
   });
 
   describe('decodes character references', () => {
@@ -171,6 +188,15 @@ describe('htmlToText', () => {
       ["<A HREF='https://x/y'>Single quotes</A>", 'Single quotes (https://x/y)'],
       ['<a href=https://x/y>Unquoted</a>', 'Unquoted (https://x/y)'],
       ['<a title="href=wrong" href="https://x/y">Named</a>', 'Named (https://x/y)'],
+      // As in a browser, the first of two attributes of one name counts, even without a value.
+      ['<a href href="https://x.org">Bare</a>', 'Bare'],
+      // As a browser reads them: `x"` is a name and `href='y` its value, so there is no address;
+      // a name may start with `=` or a quote; an unquoted value runs to a space or `>`.
+      ['<a x"="href=\'#">Stray</a>', 'Stray'],
+      ["<a x'='href=\"#'>Stray</a>", 'Stray'],
+      ['<a x"="href=\'y">Stray</a>', 'Stray'],
+      ['<a href=b="c>d">go</a>', 'd">go (b="c)'],
+      ['<img x"="alt=\'y">', ''],
       ['<a href="\n  https://x/\ny  ">Wrapped</a>', 'Wrapped (https://x/y)'],
       ['<a href="https://x/y"><p>Block</p></a><p>Next</p>', 'Block (https://x/y)\n\nNext'],
       ['<a href="https://x/1">One<a href="https://x/2">Two', 'One (https://x/1)Two (https://x/2)'],

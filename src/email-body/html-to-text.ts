@@ -32,7 +32,7 @@ const decodeEntities = (text: string) =>
       : (namedCharacters.get(name) ?? reference)
   );
 
-const attributePattern = /([^\s"'/=>]+)(?:\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>]*)))?/g;
+const attributePattern = /([^\s/>][^\s/=>]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?/g;
 
 const attributeValue = (attributes: string, wanted: string) => {
   for (const [, name, ...values] of attributes.matchAll(attributePattern)) {
@@ -208,8 +208,9 @@ const onTag: Partial<Record<string, (text: PlainText, attributes: string) => Pla
   '/ul': (text) => text.closeList(),
 };
 
-// As in a browser, a quote only opens a value right after `=`; a stray one is part of a name.
-const attributes = String.raw`(?:[^=>]|=\s*"[^"]*(?:"|$)|=\s*'[^']*(?:'|$)|=)*`;
+// Names and values as a browser and `attributePattern` read them: a quote only opens a value after
+// `=`, and a name may start with `=` or a quote. A quoted value left open runs to the end.
+const attributes = String.raw`(?:[^\s/>][^\s/=>]*(?:\s*=\s*(?:"[^"]*(?:"|$)|'[^']*(?:'|$)|[^\s>]*))?|[\s/])*`;
 
 /**
  * One match per token, as a browser reads it: a comment; an element whose content never shows,
@@ -222,7 +223,7 @@ const token = new RegExp(
   [
     String.raw`<!--[\S\s]*?(?:-->|$)`,
     String.raw`<(script|style|title|template|noscript)(?=[\s/>])${attributes}>?[\S\s]*?(?:<\/\1(?=[\s/>])[^>]*>?|$)`,
-    String.raw`<(\/?)([a-z][^\s/>]*)([\s/]${attributes})?>?`,
+    String.raw`<(\/?)([a-z][^\s/>]*)([\s/]${attributes})?(>?)`,
     String.raw`<[!/?][^>]*>?`,
     String.raw`((?:[^<]|<(?![!/?a-z]))+)`,
   ].join('|'),
@@ -233,9 +234,9 @@ const token = new RegExp(
 export const htmlToText = (html: string): string => {
   const text = new PlainText();
 
-  for (const [match, , slash = '', tagName, tagAttributes = '', plain] of html.matchAll(token)) {
-    // A tag cut short by the end of the input is no tag, as in a browser.
-    if (tagName && match.endsWith('>')) {
+  for (const [_, , slash = '', tagName, tagAttributes = '', end, plain] of html.matchAll(token)) {
+    // A tag cut short by the end of the input, even in a quoted value, is no tag, as in a browser.
+    if (tagName && end) {
       const name = tagName.toLowerCase();
       text.blockBreak(breaksAround.get(name) ?? 0);
       onTag[slash + name]?.(text, tagAttributes);
