@@ -29,6 +29,13 @@ describe('readTemplate', () => {
     ['{{#user}}{{../../code}}{{/user}} {{code}}', ['user', 'code'], ['code']],
     ['{{#user}}{{../../../code}}{{/user}}', ['user'], []],
     ['{{user.@index}} {{@index}} {{}}', [], []],
+    ['{{ #a }}{{b}}{{ /a }}{{c}}', ['a', 'a.b', 'c'], ['a.b', 'c']],
+    // Triple braces open no section: a `#` inside them is part of the name, which is then no name.
+    ['{{{#x}}}{{y}}', ['y'], ['y']],
+    // As in Mustachio, `&` may start a triple-brace tag too, and only prints.
+    ['{{{&x}}} {{{ & y }}}', ['x', 'y'], ['x', 'y']],
+    ['{{#a}}{{#b}}{{/b}}{{c}}{{/a}}', ['a', 'a.b', 'a.c'], ['a.c']],
+    ['{{#a}}{{#b}}{{^c}}{{d}}{{/c}}{{/b}}{{/a}}', ['a', 'a.b', 'a.b.c', 'a.b.d'], ['a.b.d']],
   ])('reads %j', (text, used, shown) => {
     const reading = readTemplate(text);
     expect(reading.used).toEqual(used);
@@ -51,6 +58,15 @@ describe('readTemplate', () => {
 
   it('does not take a code that is only tested for shown', () => {
     expect(readTemplate('{{#code}}You have a code.{{/code}}').shown).toEqual([]);
+  });
+
+  it(`reads sections nested ${mustachioLimits.depth} deep`, () => {
+    const sections = Array.from({ length: mustachioLimits.depth }, (_, i) => 'a.'.repeat(i) + 'a');
+    const code = `${'a.'.repeat(mustachioLimits.depth)}code`;
+    expect(readTemplate('{{#a}}'.repeat(mustachioLimits.depth) + '{{code}}')).toEqual({
+      used: [...sections, code],
+      shown: [code],
+    });
   });
 
   it(`stops at sections nested deeper than ${mustachioLimits.depth}`, () => {

@@ -36,7 +36,7 @@ const resolve = (name: string, scopes: string[]) => {
   }
 };
 
-/** The next complete tag, `{{…}}` or `{{{…}}}` (which only prints), and where reading goes on. */
+/** The next whole tag, `{{…}}` or `{{{…}}}` (prints, `&` or not), and where reading goes on. */
 const nextTag = (text: string, from: number) => {
   const start = text.indexOf('{{', from);
   const closer = text.startsWith('{{{', start) ? '}}}' : '}}';
@@ -47,7 +47,7 @@ const nextTag = (text: string, from: number) => {
   }
 
   const content = text.slice(start + closer.length, end).trim();
-  const sigil = closer === '}}' && /^[!#&/>^]/.test(content) ? content.charAt(0) : '';
+  const sigil = (closer === '}}' ? /^[!#&/>^]/ : /^&/).test(content) ? content.charAt(0) : '';
   const name = content.slice(sigil.length).trim();
   // `{{#each items}}` opens a section on `items`, as `{{#items}}` does.
   const each = sigil === '#' && name.startsWith('each ');
