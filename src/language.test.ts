@@ -38,6 +38,7 @@ describe('localeHintsProblem', () => {
   it('accepts 512 characters of ui_locales, and more tags than the lookup reads', () => {
     expect(localeHintsProblem({ uiLocales: 'x'.repeat(512) })).toBeUndefined();
     expect(localeHintsProblem({ uiLocales: 'de '.repeat(170) })).toBeUndefined();
+    expect(localeHintsProblem({ locale: 'de' })).toBeUndefined();
   });
 
   it('accepts 64 characters and 16 tags, and hints that are not strings', () => {

@@ -280,6 +280,7 @@ describe('redactHosts', () => {
     ['::ffff:10.0.0.5 and 2001:db8::1', '[address] and [address]'],
     ['::ffff:192.168.100.200 failed', '[address] failed'],
     ['connect 10.20.30.40:8443 refused', 'connect [address] refused'],
+    ['connect 10.1.2.3 refused', 'connect [address] refused'],
     ['[fe80::1%eth0]:8080 and [::1]', '[address] and [address]'],
     ['https://api.postmarkapp.com:443/email', 'https://api.postmarkapp.com:443/email'],
     // Only a port at the end leaves a name to check, not digits inside it.

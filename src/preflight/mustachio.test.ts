@@ -34,6 +34,8 @@ describe('readTemplate', () => {
     ['{{{#x}}}{{y}}', ['y'], ['y']],
     // As in Mustachio, `&` may start a triple-brace tag too, and only prints.
     ['{{{&x}}} {{{ & y }}}', ['x', 'y'], ['x', 'y']],
+    // Only a leading `&`: `{{{/&}}}` closes no section, it names nothing.
+    ['{{#a}}{{{/&}}}{{b}}{{/a}}', ['a', 'a.b'], ['a.b']],
     ['{{#a}}{{#b}}{{/b}}{{c}}{{/a}}', ['a', 'a.b', 'a.c'], ['a.c']],
     ['{{#a}}{{#b}}{{^c}}{{d}}{{/c}}{{/b}}{{/a}}', ['a', 'a.b', 'a.b.c', 'a.b.d'], ['a.b.d']],
   ])('reads %j', (text, used, shown) => {
