@@ -25,14 +25,14 @@ const prepareSend = async (
   getI18nEmailTemplate?: GetI18nEmailTemplate
 ) => {
   const context = { from: config.fromEmail, to: message.to, usageType: message.type };
-  const locale = requestedLanguages(message.payload)[0];
-  const custom = await findCustomTemplate(getI18nEmailTemplate, message.type, locale);
+  const languages = requestedLanguages(message.payload);
+  const custom = await findCustomTemplate(getI18nEmailTemplate, message.type, languages[0]);
 
   if (custom) {
     return { path: 'email', body: customEmailBody(config, custom, message), context };
   }
 
-  const template = chooseTemplate(config.templates, message.type, message.payload);
+  const template = chooseTemplate(config.templates, message.type, languages);
 
   if (!template) {
     throw new Error(

@@ -1,6 +1,6 @@
 import { limits } from './constant.js';
 
-export type LocaleHints = { locale?: unknown; uiLocales?: unknown };
+type LocaleHints = { locale?: unknown; uiLocales?: unknown };
 
 /** Why the language hints are refused, if they are: no request may make choosing a language slow. */
 export const localeHintsProblem = ({ locale, uiLocales }: LocaleHints) => {

@@ -2,6 +2,7 @@ import { TemplateType } from '@logto/connector-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { requestedLanguages } from './language.js';
 import { chooseTemplate, describeTemplate, templateKey } from './template.js';
 import { type TemplateConfig, requiredUsageTypes, templateGuard, templatesGuard } from './types.js';
 
@@ -73,16 +74,16 @@ describe('chooseTemplate', () => {
     ['SignIn', { locale: 42, uiLocales: ['de'] }, 'sign-in'],
     ['SignIn', { locale: '', uiLocales: '' }, 'sign-in'],
   ])('%s with %j → %s', (type, hints, alias) => {
-    expect(chooseTemplate(templates, type, hints)?.templateAlias).toBe(alias);
+    expect(chooseTemplate(templates, type, requestedLanguages(hints))?.templateAlias).toBe(alias);
   });
 
   it('finds nothing when neither the type nor Generic has an entry', () => {
-    expect(chooseTemplate([entry('SignIn', 'sign-in')], 'Register', {})).toBeUndefined();
+    expect(chooseTemplate([entry('SignIn', 'sign-in')], 'Register', [])).toBeUndefined();
   });
 
   it('finds nothing when Generic has only entries for other languages', () => {
     expect(
-      chooseTemplate([entry('Generic', 'generic-de', 'de')], 'Register', { locale: 'en' })
+      chooseTemplate([entry('Generic', 'generic-de', 'de')], 'Register', ['en'])
     ).toBeUndefined();
   });
 });
@@ -112,7 +113,9 @@ describe('a template for every send', () => {
         (extra, usageType, locale) => {
           const templates = templatesGuard.parse([...required, ...extra]);
 
-          expect(chooseTemplate(templates, usageType, { locale })).toBeDefined();
+          expect(
+            chooseTemplate(templates, usageType, requestedLanguages({ locale }))
+          ).toBeDefined();
         }
       )
     );
@@ -126,9 +129,7 @@ describe('a template for every send', () => {
 
     expect(templatesGuard.safeParse(onlyLocalizedGeneric).success).toBe(false);
     expect(
-      chooseTemplate(templateGuard.array().parse(onlyLocalizedGeneric), 'BindMfa', {
-        locale: 'ja',
-      })
+      chooseTemplate(templateGuard.array().parse(onlyLocalizedGeneric), 'BindMfa', ['ja'])
     ).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 
 import { clip } from './errors/connector-error.js';
-import { type LocaleHints, requestedLanguages, lookupLocale } from './language.js';
+import { lookupLocale } from './language.js';
 import type { TemplateConfig } from './types.js';
 
 /**
@@ -11,13 +11,12 @@ import type { TemplateConfig } from './types.js';
 export const chooseTemplate = (
   templates: TemplateConfig[],
   usageType: string,
-  hints: LocaleHints
+  languages: readonly string[]
 ): TemplateConfig | undefined => {
-  const candidates = requestedLanguages(hints);
   const entryFor = (type: string) => {
     const entries = templates.filter((entry) => entry.usageType === type);
     return (
-      lookupLocale(entries, ({ locale }) => locale, candidates) ??
+      lookupLocale(entries, ({ locale }) => locale, languages) ??
       entries.find(({ locale }) => !locale)
     );
   };
